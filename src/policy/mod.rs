@@ -1,0 +1,1 @@
+//! INTERFACE STUB — owned by the policy work package.
