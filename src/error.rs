@@ -93,6 +93,11 @@ pub struct Error {
     /// Byte/char position inside an expression (policy dialects with their own syntax).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<usize>,
+    /// 1-based line/column of a JSON syntax error in a document the caller pasted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
 }
 
 impl Error {
@@ -108,6 +113,8 @@ impl Error {
             alg: None,
             path: None,
             position: None,
+            line: None,
+            column: None,
         }
     }
 
@@ -164,6 +171,14 @@ impl Error {
     }
     pub fn with_position(mut self, position: usize) -> Self {
         self.position = Some(position);
+        self
+    }
+    /// Attaches where a JSON text stopped parsing (ignored when unknown, i.e. 0).
+    pub fn with_json_location(mut self, e: &crate::json::JsonError) -> Self {
+        if e.line > 0 {
+            self.line = Some(e.line);
+            self.column = Some(e.column);
+        }
         self
     }
 }
