@@ -50,4 +50,7 @@ impl KeySet {
     pub fn select(&self, _alg: Alg, _kid: Option<&str>) -> Vec<&Key> {
         Vec::new()
     }
+    pub fn describe_no_match(&self, _alg: Alg, _kid: Option<&str>) -> String {
+        String::new()
+    }
 }
