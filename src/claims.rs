@@ -385,7 +385,7 @@ mod tests {
         let mut c = good.clone();
         c["iss"] = json!("https://c");
         let e = err(c, o.clone());
-        assert_eq!((e.claim.as_deref(), e.reason.as_deref(), e.actual), (Some("iss"), Some("check_failed"), Some(json!("https://c"))));
+        assert_eq!((e.claim.as_deref(), e.reason.as_deref(), e.actual.clone()), (Some("iss"), Some("check_failed"), Some(json!("https://c"))));
         let mut c = good.clone();
         c["aud"] = json!("other");
         assert_eq!(err(c, o.clone()).claim.as_deref(), Some("aud"));
