@@ -243,13 +243,13 @@ export function createApi(wasm) {
   function compactVerify(jws, keySet, options) {
     const inner = innerKeySet(keySet, 'compactVerify');
     const t = tokenString(jws);
-    const opts = plainOptions(options, 'compactVerify');
+    const opts = verifyOptionsForWasm(options);
     return call(() => wasm.compactVerify(t, inner, opts));
   }
 
   /**
-   * Decode, keys, signature, claims and policy as one result. A bad token (or a bad JWKS) is a result with
-   * `ok: false` and the failing `stage`; only API misuse throws.
+   * Decode, keys, signature, claims and policy as one result. A bad token (or a JWKS that does not parse) is a
+   * result with `ok: false` and the failing `stage`; only API misuse (and a malformed policy) throws.
    */
   function check(token, options) {
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
@@ -262,21 +262,10 @@ export function createApi(wasm) {
     if (keySet !== undefined && jwks !== undefined) {
       throw invalidArgument('check(token, options) takes `jwks` or `keySet`, not both', { path: 'options' });
     }
-    let policyObject;
-    if (policy !== undefined) policyObject = policy instanceof Policy ? policy : Policy.parse(policy);
+    const inner = keySet === undefined ? undefined : innerKeySet(keySet, 'check');
+    let policyInner;
+    if (policy !== undefined) policyInner = innerPolicies.get(policy instanceof Policy ? policy : Policy.parse(policy));
     const opts = verifyOptionsForWasm(options, { dropCheckOptions: true });
-
-    let keys = keySet;
-    if (keys === undefined) {
-      try {
-        keys = KeySet.fromJwks(jwks);
-      } catch (error) {
-        if (error.code === 'ERR_INVALID_ARGUMENT' || error.code === 'ERR_INTERNAL') throw error;
-        return { ok: false, stage: 'keys', error: errorData(error) };
-      }
-    }
-    const inner = innerKeySet(keys, 'check');
-    const policyInner = policyObject === undefined ? undefined : innerPolicies.get(policyObject);
 
     let t;
     try {
@@ -284,7 +273,11 @@ export function createApi(wasm) {
     } catch (error) {
       return { ok: false, stage: 'decode', error: errorData(error) };
     }
-    return call(() => wasm.check(t, inner, policyInner, opts));
+    // The core reports a JWKS that fails to parse as stage `keys`, the same way for every caller.
+    if (inner !== undefined) {
+      return call(() => (policyInner ? policyInner.checkWithKeySet(t, inner, opts) : wasm.checkWithKeySet(t, inner, opts)));
+    }
+    return call(() => (policyInner ? policyInner.checkWithJwks(t, jwks, opts) : wasm.checkWithJwks(t, jwks, opts)));
   }
 
   return { decode, verify, compactVerify, check, KeySet, Policy, OidcTrustError };
