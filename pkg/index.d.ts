@@ -124,6 +124,8 @@ export interface VerifyOptions extends CompactVerifyOptions {
   currentDate?: Date | number;
   /** Reject tokens without `exp`. Default true. */
   requireExpiration?: boolean;
+  /** Extension header parameters the caller understands: `crit` may name only these. */
+  crit?: string[];
 }
 
 /** The key that verified a token. */
@@ -232,6 +234,8 @@ export type CheckStage = 'decode' | 'keys' | 'signature' | 'claims' | 'policy' |
 export type CheckOptions = VerifyOptions & {
   /** A trust policy (compiled, or a document to compile). */
   policy?: Policy | string | object;
+  /** With `jwks`: accept `oct` keys, as `KeySet.fromJwks`'s option. */
+  allowSymmetric?: boolean;
 } & ({ jwks: string | JSONWebKeySet; keySet?: never } | { keySet: KeySet; jwks?: never });
 
 export interface ErrorData extends ErrorDetails {
