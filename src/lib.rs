@@ -12,6 +12,7 @@ pub mod keys;
 pub mod mint;
 pub mod policy;
 pub mod token;
+pub mod verifier;
 pub mod verify;
 
 #[cfg(feature = "wasm")]

@@ -26,14 +26,27 @@ fn load(rel: &str) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
-/// A key set from a bare JWK or a JWKS; private members are ignored by the key parser.
+/// The public part of an asymmetric JWK (key sets refuse private members; see docs/keys-policy.md).
+fn public_part(jwk: &Value) -> Value {
+    let mut jwk = jwk.clone();
+    if let Some(map) = jwk.as_object_mut() {
+        if map.get("kty").and_then(Value::as_str) != Some("oct") {
+            for m in ["d", "p", "q", "dp", "dq", "qi", "oth"] {
+                map.remove(m);
+            }
+        }
+    }
+    jwk
+}
+
+/// A key set from a bare JWK or a JWKS (public parts only).
 fn keys_from(jwk: &Value) -> KeySet {
     let opts = KeySetOptions { allow_symmetric: true };
-    if jwk.get("keys").is_some() {
-        KeySet::from_jwks_value(jwk, &opts).unwrap()
-    } else {
-        KeySet::from_jwks_value(&json!({ "keys": [jwk] }), &opts).unwrap()
-    }
+    let keys: Vec<Value> = match jwk.get("keys").and_then(Value::as_array) {
+        Some(list) => list.iter().map(public_part).collect(),
+        None => vec![public_part(jwk)],
+    };
+    KeySet::from_jwks_value(&json!({ "keys": keys }), &opts).unwrap()
 }
 
 fn any_alg() -> VerifyOptions {

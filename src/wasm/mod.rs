@@ -294,3 +294,63 @@ impl WasmTestIssuer {
         run().map_err(to_js_error)
     }
 }
+
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+struct CacheArgs {
+    max_entries: Option<usize>,
+}
+
+/// Options parsed once, plus an optional verified-token cache (`createVerifier` in the JS package).
+#[wasm_bindgen]
+pub struct WasmVerifier {
+    inner: crate::verifier::Verifier,
+}
+
+#[wasm_bindgen]
+impl WasmVerifier {
+    /// `cache` is `undefined` (no cache) or `{ maxEntries }`.
+    pub fn create(options_: JsValue, cache: JsValue) -> JsResult<WasmVerifier> {
+        let run = || -> Result<crate::verifier::Verifier, Error> {
+            let opts: VerifyOptions = options(&options_, "verify options")?;
+            let cache = if cache.is_undefined() || cache.is_null() {
+                None
+            } else {
+                let c: CacheArgs = options(&cache, "cache options")?;
+                Some(c.max_entries.unwrap_or(1000))
+            };
+            crate::verifier::Verifier::new(opts, None, cache)
+        };
+        run().map(|inner| WasmVerifier { inner }).map_err(to_js_error)
+    }
+
+    pub fn verify(&mut self, token: JsValue, key_set: &WasmKeySet) -> JsResult<JsValue> {
+        let token = token_arg(&token).map_err(to_js_error)?;
+        to_js(&self.inner.verify(&token, &key_set.inner, now_seconds()).map_err(to_js_error)?)
+    }
+
+    pub fn check(&mut self, token: JsValue, key_set: &WasmKeySet) -> JsResult<JsValue> {
+        let token = token_arg(&token).map_err(to_js_error)?;
+        to_js(&check::check(&token, KeySource::Parsed(&key_set.inner), None, &self.inner.options, now_seconds()))
+    }
+
+    #[wasm_bindgen(js_name = checkWithPolicy)]
+    pub fn check_with_policy(&mut self, token: JsValue, key_set: &WasmKeySet, policy: &WasmPolicy) -> JsResult<JsValue> {
+        let token = token_arg(&token).map_err(to_js_error)?;
+        to_js(&check::check(&token, KeySource::Parsed(&key_set.inner), Some(&policy.inner), &self.inner.options, now_seconds()))
+    }
+
+    /// `{ hits, misses, size }`, or `null` without a cache.
+    #[wasm_bindgen(js_name = cacheStats)]
+    pub fn cache_stats(&self) -> JsResult<JsValue> {
+        match self.inner.cache() {
+            None => Ok(JsValue::NULL),
+            Some(c) => to_js(&serde_json::json!({ "hits": c.hits, "misses": c.misses, "size": c.len() })),
+        }
+    }
+
+    #[wasm_bindgen(js_name = clearCache)]
+    pub fn clear_cache(&mut self) {
+        self.inner.clear_cache();
+    }
+}
