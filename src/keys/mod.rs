@@ -169,7 +169,7 @@ impl KeySet {
             }
         }
         set.reject_secrets_next_to_public_keys(items);
-        set.reject_ambiguous_kids();
+        set.reject_ambiguous_kids(items);
         set.rejected.sort_by_key(|r| r.index);
         Ok(set)
     }
@@ -252,48 +252,52 @@ impl KeySet {
         }
     }
 
-    /// RFC 7517 §4.5 lets different key types share a kid, but two keys of the same type under one kid make
-    /// the choice of key ambiguous: those are rejected. An exact repeat of a key is tolerated (first one kept).
-    fn reject_ambiguous_kids(&mut self) {
-        let mut groups: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
-        for (pos, k) in self.keys.iter().enumerate() {
-            if let Some(kid) = &k.kid {
-                groups.entry((kid.clone(), k.kty.clone())).or_default().push(pos);
+    /// RFC 7517 §4.5 lets different key types share a kid, but two entries of the same type under one kid make
+    /// the choice of key ambiguous: the usable ones are rejected too (even when the other entry was malformed,
+    /// the publisher meant two keys). An exact repeat of a key is tolerated (first one kept).
+    fn reject_ambiguous_kids(&mut self, items: &[Value]) {
+        let mut groups: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+        for (index, item) in items.iter().enumerate() {
+            let kid = item.get("kid").and_then(Value::as_str);
+            let kty = item.get("kty").and_then(Value::as_str);
+            if let (Some(kid), Some(kty)) = (kid, kty) {
+                groups.entry((kid, kty)).or_default().push(index);
             }
         }
         let mut drop: Vec<(usize, String)> = Vec::new();
-        for ((kid, kty), positions) in groups {
-            let [first, rest @ ..] = positions.as_slice() else { continue };
-            if rest.is_empty() {
+        for ((kid, kty), indexes) in groups {
+            if indexes.len() < 2 {
                 continue;
             }
-            let Some(first_key) = self.keys.get(*first) else { continue };
-            let same = rest.iter().all(|p| self.keys.get(*p).is_some_and(|k| k.thumbprint == first_key.thumbprint));
-            if same {
-                for p in rest {
-                    drop.push((*p, format!("duplicate of key at index {} (same kid and key)", first_key.index)));
+            let members: Vec<&Key> = self.keys.iter().filter(|k| indexes.contains(&k.index)).collect();
+            let exact_repeat = members.len() == indexes.len()
+                && members.windows(2).all(|w| matches!(w, [a, b] if a.thumbprint == b.thumbprint));
+            if exact_repeat {
+                if let [first, rest @ ..] = members.as_slice() {
+                    for k in rest {
+                        drop.push((k.index, format!("duplicate of key at index {} (same kid and key)", first.index)));
+                    }
                 }
-            } else {
-                let indexes: Vec<String> =
-                    positions.iter().filter_map(|p| self.keys.get(*p)).map(|k| k.index.to_string()).collect();
-                for p in &positions {
-                    drop.push((
-                        *p,
-                        format!(
-                            "kid \"{kid}\" is shared by {} different {kty} keys (indexes {}); a kid must identify one key",
-                            positions.len(),
-                            indexes.join(", ")
-                        ),
-                    ));
-                }
+                continue;
+            }
+            let list: Vec<String> = indexes.iter().map(usize::to_string).collect();
+            for k in members {
+                drop.push((
+                    k.index,
+                    format!(
+                        "kid \"{kid}\" is shared by {} different {kty} keys (indexes {}); a kid must identify one key",
+                        indexes.len(),
+                        list.join(", ")
+                    ),
+                ));
             }
         }
         if drop.is_empty() {
             return;
         }
         let mut kept = Vec::with_capacity(self.keys.len());
-        for (pos, k) in std::mem::take(&mut self.keys).into_iter().enumerate() {
-            match drop.iter().find(|(p, _)| *p == pos) {
+        for k in std::mem::take(&mut self.keys) {
+            match drop.iter().find(|(index, _)| *index == k.index) {
                 Some((_, reason)) => self.rejected.push(RejectedKey {
                     index: k.index,
                     kid: k.kid,
@@ -616,6 +620,11 @@ mod tests {
         assert!(s.keys.is_empty());
         assert_eq!(s.rejected.len(), 2);
         assert!(s.rejected[0].reason.contains("kid \"dup\" is shared by 2 different oct keys (indexes 0, 1)"));
+        // A malformed second entry under the same kid still makes the kid ambiguous.
+        let s = set_sym(vec![oct("dup", 32), json!({"kty": "oct", "kid": "dup", "k": "AR"})]);
+        assert!(s.keys.is_empty(), "{:?}", s.keys);
+        assert!(s.rejected[0].reason.contains("shared by 2 different oct keys"), "{:?}", s.rejected);
+        assert!(s.rejected[1].reason.contains("not valid base64url"), "{:?}", s.rejected);
         // Same kid, different kty: allowed by RFC 7517 §4.5.
         let s = set(vec![rsa("k"), ec("k")]);
         assert_eq!(s.keys.len(), 2);
