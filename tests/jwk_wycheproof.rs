@@ -49,12 +49,18 @@ fn verifies(jws: &str, set: &KeySet) -> bool {
     let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return false;
     };
-    let Ok(header) = b64url_decode(h).map(|b| serde_json::from_slice::<Value>(&b)) else { return false };
+    let Ok(header) = b64url_decode(h).map(|b| serde_json::from_slice::<Value>(&b)) else {
+        return false;
+    };
     let Ok(header) = header else { return false };
-    let Some(alg) = header["alg"].as_str().and_then(Alg::from_name) else { return false };
+    let Some(alg) = header["alg"].as_str().and_then(Alg::from_name) else {
+        return false;
+    };
     let Ok(sig) = b64url_decode(s) else { return false };
     let message = format!("{h}.{p}");
-    set.select(alg, header["kid"].as_str()).iter().any(|k| verify_signature(alg, &k.public, message.as_bytes(), &sig))
+    set.select(alg, header["kid"].as_str())
+        .iter()
+        .any(|k| verify_signature(alg, &k.public, message.as_bytes(), &sig))
 }
 
 /// What we expect for each tcId: the verification outcome and, when a key is rejected, a phrase of the reason
@@ -73,13 +79,22 @@ fn expectation(tc: u64) -> (bool, Option<&'static str>) {
         11 => (false, Some("HMAC key is 47 bytes but alg HS384 needs at least 48")),
         12 => (false, Some("HMAC key is 63 bytes but alg HS512 needs at least 64")),
         16..=18 => (false, Some("oct key member \"k\" is empty")),
-        19 => (false, Some("alg \"ES521\" is not a supported JWS signature algorithm (the P-521 algorithm is named ES512)")),
+        19 => (
+            false,
+            Some("alg \"ES521\" is not a supported JWS signature algorithm (the P-521 algorithm is named ES512)"),
+        ),
         20 => (false, Some("alg \"ES224\" is not a supported JWS signature algorithm")),
         21 => (false, Some("has use \"enc\", not \"sig\"")),
         22 => (false, Some("EC point (x, y) is not on curve P-256")),
-        23 => (false, Some("EC P-384 coordinate \"x\" is 32 bytes, expected exactly 48")),
+        23 => (
+            false,
+            Some("EC P-384 coordinate \"x\" is 32 bytes, expected exactly 48"),
+        ),
         24 => (false, Some("RSA key is missing required member \"n\"")),
-        25 => (false, Some("alg \"A256GCM\" is not a supported JWS signature algorithm")),
+        25 => (
+            false,
+            Some("alg \"A256GCM\" is not a supported JWS signature algorithm"),
+        ),
         26 => (false, Some("alg \"A256KW\" is not a supported JWS signature algorithm")),
         _ => panic!("unexpected tcId {tc}"),
     }
@@ -110,7 +125,11 @@ fn all_26_json_web_key_tests() {
                     "tc {tc}: expected a reason containing {phrase:?}, got {reasons:?} / {explanation:?}"
                 );
             } else {
-                assert!(set.rejected.is_empty(), "tc {tc}: nothing should be rejected: {:?}", set.rejected);
+                assert!(
+                    set.rejected.is_empty(),
+                    "tc {tc}: nothing should be rejected: {:?}",
+                    set.rejected
+                );
             }
             seen.push(tc);
         }
@@ -148,8 +167,9 @@ fn private_sets_are_rejected_key_by_key() {
         }
         assert!(set.keys.is_empty(), "{}: {:?}", group["comment"], set.keys);
         assert!(
-            set.rejected.iter().all(|r| r.reason.contains("private key member")
-                || r.reason.contains("missing required member \"n\"")),
+            set.rejected
+                .iter()
+                .all(|r| r.reason.contains("private key member") || r.reason.contains("missing required member \"n\"")),
             "{}: {:?}",
             group["comment"],
             set.rejected

@@ -14,7 +14,10 @@ fn load(rel: &str) -> KeySet {
 fn rfc7638_thumbprint_from_the_shared_vectors() {
     let derived = common::read_vector_json("rfc/derived/rfc7638_section_3_1.json");
     let set = KeySet::from_jwk_value(&derived["jwk"], &KeySetOptions::default()).unwrap();
-    assert_eq!(set.keys[0].thumbprint, derived["sha256_thumbprint_b64u"].as_str().unwrap());
+    assert_eq!(
+        set.keys[0].thumbprint,
+        derived["sha256_thumbprint_b64u"].as_str().unwrap()
+    );
     assert_eq!(set.keys[0].thumbprint, "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs");
     let original = common::read_vector_json("rfc/rfc7638/openpubkey_test_jwk.json");
     let set = KeySet::from_jwk_value(&original, &KeySetOptions::default()).unwrap();
@@ -27,7 +30,10 @@ fn github_actions_jwks_has_four_rsa_keys_with_x5c() {
     assert!(set.rejected.is_empty(), "{:?}", set.rejected);
     assert_eq!(set.keys.len(), 4);
     for k in &set.keys {
-        assert_eq!((k.kty.as_str(), k.alg.as_deref(), k.use_.as_deref()), ("RSA", Some("RS256"), Some("sig")));
+        assert_eq!(
+            (k.kty.as_str(), k.alg.as_deref(), k.use_.as_deref()),
+            ("RSA", Some("RS256"), Some("sig"))
+        );
         assert_eq!(b64url_decode(&k.thumbprint).unwrap().len(), 32);
     }
     let mut tps: Vec<&str> = set.keys.iter().map(|k| k.thumbprint.as_str()).collect();
@@ -38,7 +44,9 @@ fn github_actions_jwks_has_four_rsa_keys_with_x5c() {
     assert!(kid.starts_with("1F2AB834"));
     assert_eq!(set.select(Alg::RS256, Some(&kid)).len(), 1);
     assert!(set.select(Alg::PS256, Some(&kid)).is_empty(), "the JWK says RS256");
-    assert!(set.describe_no_match(Alg::PS256, Some(&kid)).contains("restricted to alg RS256"));
+    assert!(set
+        .describe_no_match(Alg::PS256, Some(&kid))
+        .contains("restricted to alg RS256"));
 }
 
 /// The archived GitHub Actions token verifies under its kid (signature only; claims are not this layer's job).

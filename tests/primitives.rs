@@ -35,7 +35,14 @@ fn key_from_jwk(jwk: &Value) -> Result<PublicKey, String> {
 }
 
 /// Runs every test of a group against `key` (None: the key was refused, so nothing verifies).
-fn run_group(file: &str, group: &Value, alg: Alg, key: Option<&PublicKey>, tally: &mut Tally, failures: &mut Vec<String>) {
+fn run_group(
+    file: &str,
+    group: &Value,
+    alg: Alg,
+    key: Option<&PublicKey>,
+    tally: &mut Tally,
+    failures: &mut Vec<String>,
+) {
     for t in group["tests"].as_array().unwrap() {
         let msg = hex(t, "msg");
         let sig = hex(t, if t.get("tag").is_some() { "tag" } else { "sig" });
@@ -75,41 +82,76 @@ fn run_ecdsa(file: &str, alg: Alg) -> (Tally, usize) {
             let point = hex(&g["publicKey"], "uncompressed");
             let coords = point.strip_prefix(&[4]).expect("uncompressed SEC1 point");
             let (x, y) = coords.split_at(coords.len() / 2);
-            let oidc_trust::alg::KeyFamily::Ec(curve) = alg.family() else { unreachable!() };
+            let oidc_trust::alg::KeyFamily::Ec(curve) = alg.family() else {
+                unreachable!()
+            };
             PublicKey::ec(curve, x, y)
         };
         let key = key.unwrap_or_else(|e| panic!("{file}: group key refused: {e}"));
         run_group(file, g, alg, Some(&key), &mut tally, &mut failures);
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     (tally, without_jwk)
 }
 
 #[test]
 fn ecdsa_p256_es256() {
     let (t, without_jwk) = run_ecdsa("ecdsa_secp256r1_sha256_p1363_test.json", Alg::ES256);
-    assert_eq!(t, Tally { valid: 173, invalid: 89, ..Tally::default() });
+    assert_eq!(
+        t,
+        Tally {
+            valid: 173,
+            invalid: 89,
+            ..Tally::default()
+        }
+    );
     assert_eq!(without_jwk, 9, "groups built from the raw point");
 }
 
 #[test]
 fn ecdsa_p384_es384() {
     let (t, without_jwk) = run_ecdsa("ecdsa_secp384r1_sha384_p1363_test.json", Alg::ES384);
-    assert_eq!(t, Tally { valid: 193, invalid: 87, ..Tally::default() });
+    assert_eq!(
+        t,
+        Tally {
+            valid: 193,
+            invalid: 87,
+            ..Tally::default()
+        }
+    );
     assert_eq!(without_jwk, 9, "groups built from the raw point");
 }
 
 #[test]
 fn ecdsa_p521_es512() {
     let (t, without_jwk) = run_ecdsa("ecdsa_secp521r1_sha512_p1363_test.json", Alg::ES512);
-    assert_eq!(t, Tally { valid: 231, invalid: 87, ..Tally::default() });
+    assert_eq!(
+        t,
+        Tally {
+            valid: 231,
+            invalid: 87,
+            ..Tally::default()
+        }
+    );
     assert_eq!(without_jwk, 9, "groups built from the raw point");
 }
 
 #[test]
 fn ecdsa_secp256k1_es256k() {
     let (t, without_jwk) = run_ecdsa("ecdsa_secp256k1_sha256_p1363_test.json", Alg::ES256K);
-    assert_eq!(t, Tally { valid: 167, invalid: 85, ..Tally::default() });
+    assert_eq!(
+        t,
+        Tally {
+            valid: 167,
+            invalid: 85,
+            ..Tally::default()
+        }
+    );
     assert_eq!(without_jwk, 9, "groups built from the raw point");
 }
 
@@ -149,13 +191,31 @@ fn ed25519_eddsa() {
             assert!(e.contains("small order"), "unexpected refusal: {e}");
             refused_keys += 1;
         }
-        run_group("ed25519_test.json", g, Alg::EdDSA, key.as_ref().ok(), &mut tally, &mut failures);
+        run_group(
+            "ed25519_test.json",
+            g,
+            Alg::EdDSA,
+            key.as_ref().ok(),
+            &mut tally,
+            &mut failures,
+        );
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert_eq!((refused_keys, without_jwk), (8, 33));
     assert_eq!(
         tally,
-        Tally { valid: 117, invalid: 64, acceptable_accepted: 21, acceptable_refused: 8, skipped: 0 }
+        Tally {
+            valid: 117,
+            invalid: 64,
+            acceptable_accepted: 21,
+            acceptable_refused: 8,
+            skipped: 0
+        }
     );
 }
 
@@ -183,14 +243,17 @@ fn run_rsa(file: &str, alg: Alg, hash: &str, jwk_field: &str) -> (Tally, Vec<Str
     for g in &groups {
         let usable = g["keySize"].as_u64().unwrap() >= 2048
             && g["sha"] == hash
-            && g.get("sLen").is_none_or(|s| s.as_u64() == Some(h_len) && g["mgfSha"] == hash);
+            && g.get("sLen")
+                .is_none_or(|s| s.as_u64() == Some(h_len) && g["mgfSha"] == hash);
         if !usable {
             tally.skipped += count_tests(g);
             continue;
         }
         let key = key_from_jwk(&g[jwk_field]).unwrap_or_else(|e| panic!("{file}: group key refused: {e}"));
         run_group(file, g, alg, Some(&key), &mut tally, &mut failures);
-        let PublicKey::Rsa(rsa_key) = &key else { panic!("not RSA") };
+        let PublicKey::Rsa(rsa_key) = &key else {
+            panic!("not RSA")
+        };
         let reference = jwt_compact_rsa(alg);
         for t in g["tests"].as_array().unwrap() {
             let (msg, sig) = (hex(t, "msg"), hex(t, "sig"));
@@ -198,11 +261,19 @@ fn run_rsa(file: &str, alg: Alg, hash: &str, jwk_field: &str) -> (Tally, Vec<Str
             let sig = <Rsa as Algorithm>::Signature::try_from_slice(&sig).unwrap();
             let theirs = reference.verify_signature(&sig, rsa_key.as_rsa_crate_key(), &msg);
             if ours != theirs {
-                disagreements.push(format!("tc {} ({}) ours={ours} rsa-crate={theirs}", t["tcId"], t["comment"]));
+                disagreements.push(format!(
+                    "tc {} ({}) ours={ours} rsa-crate={theirs}",
+                    t["tcId"], t["comment"]
+                ));
             }
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     (tally, disagreements)
 }
 
@@ -211,12 +282,72 @@ fn run_rsa(file: &str, alg: Alg, hash: &str, jwk_field: &str) -> (Tally, Vec<Str
 #[test]
 fn rsa_pkcs1v15_rs256_rs384_rs512() {
     let cases = [
-        ("rsa_signature_2048_sha256_test.json", Alg::RS256, "SHA-256", Tally { valid: 9, invalid: 249, acceptable_refused: 1, ..Tally::default() }),
-        ("rsa_signature_2048_sha384_test.json", Alg::RS384, "SHA-384", Tally { valid: 7, invalid: 250, acceptable_refused: 1, ..Tally::default() }),
-        ("rsa_signature_2048_sha512_test.json", Alg::RS512, "SHA-512", Tally { valid: 8, invalid: 250, acceptable_refused: 1, ..Tally::default() }),
-        ("rsa_signature_3072_sha256_test.json", Alg::RS256, "SHA-256", Tally { valid: 8, invalid: 250, acceptable_refused: 1, ..Tally::default() }),
-        ("rsa_signature_4096_sha256_test.json", Alg::RS256, "SHA-256", Tally { valid: 7, invalid: 250, acceptable_refused: 1, ..Tally::default() }),
-        ("rsa_signature_4096_sha512_test.json", Alg::RS512, "SHA-512", Tally { valid: 7, invalid: 251, acceptable_refused: 1, ..Tally::default() }),
+        (
+            "rsa_signature_2048_sha256_test.json",
+            Alg::RS256,
+            "SHA-256",
+            Tally {
+                valid: 9,
+                invalid: 249,
+                acceptable_refused: 1,
+                ..Tally::default()
+            },
+        ),
+        (
+            "rsa_signature_2048_sha384_test.json",
+            Alg::RS384,
+            "SHA-384",
+            Tally {
+                valid: 7,
+                invalid: 250,
+                acceptable_refused: 1,
+                ..Tally::default()
+            },
+        ),
+        (
+            "rsa_signature_2048_sha512_test.json",
+            Alg::RS512,
+            "SHA-512",
+            Tally {
+                valid: 8,
+                invalid: 250,
+                acceptable_refused: 1,
+                ..Tally::default()
+            },
+        ),
+        (
+            "rsa_signature_3072_sha256_test.json",
+            Alg::RS256,
+            "SHA-256",
+            Tally {
+                valid: 8,
+                invalid: 250,
+                acceptable_refused: 1,
+                ..Tally::default()
+            },
+        ),
+        (
+            "rsa_signature_4096_sha256_test.json",
+            Alg::RS256,
+            "SHA-256",
+            Tally {
+                valid: 7,
+                invalid: 250,
+                acceptable_refused: 1,
+                ..Tally::default()
+            },
+        ),
+        (
+            "rsa_signature_4096_sha512_test.json",
+            Alg::RS512,
+            "SHA-512",
+            Tally {
+                valid: 7,
+                invalid: 251,
+                acceptable_refused: 1,
+                ..Tally::default()
+            },
+        ),
     ];
     for (file, alg, hash, want) in cases {
         let (tally, disagreements) = run_rsa(file, alg, hash, "keyJwk");
@@ -237,7 +368,15 @@ fn rsa_pss_ps256_ps384_ps512() {
     ];
     for (file, alg, hash, valid, invalid) in cases {
         let (tally, disagreements) = run_rsa(file, alg, hash, "publicKeyJwk");
-        assert_eq!(tally, Tally { valid, invalid, ..Tally::default() }, "{file}");
+        assert_eq!(
+            tally,
+            Tally {
+                valid,
+                invalid,
+                ..Tally::default()
+            },
+            "{file}"
+        );
         assert!(disagreements.is_empty(), "{file}: {disagreements:?}");
     }
 }
@@ -248,7 +387,12 @@ fn rsa_schemes_do_not_cross() {
     let (_, groups) = groups("rsa_pss_2048_sha256_mgf1_32_test.json");
     let g = &groups[0];
     let key = key_from_jwk(&g["publicKeyJwk"]).unwrap();
-    let t = g["tests"].as_array().unwrap().iter().find(|t| t["result"] == "valid").unwrap();
+    let t = g["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["result"] == "valid")
+        .unwrap();
     let (msg, sig) = (hex(t, "msg"), hex(t, "sig"));
     assert!(verify_signature(Alg::PS256, &key, &msg, &sig));
     for other in [Alg::RS256, Alg::PS384, Alg::PS512, Alg::ES256, Alg::HS256] {
@@ -285,7 +429,16 @@ fn hmac_hs256_hs384_hs512() {
         }
         assert!(failures.is_empty(), "{}", failures.join("\n"));
         assert_eq!((ran, skipped_groups), want, "{file}");
-        assert_eq!(tally, Tally { valid: 30, invalid: 54, skipped: 90, ..Tally::default() }, "{file}");
+        assert_eq!(
+            tally,
+            Tally {
+                valid: 30,
+                invalid: 54,
+                skipped: 90,
+                ..Tally::default()
+            },
+            "{file}"
+        );
     }
 }
 
