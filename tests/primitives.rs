@@ -31,7 +31,7 @@ fn hex(v: &Value, field: &str) -> Vec<u8> {
 fn key_from_jwk(jwk: &Value) -> Result<PublicKey, String> {
     KeySet::from_jwk_value(jwk, &KeySetOptions::default())
         .map(|set| set.keys.into_iter().next().unwrap().public)
-        .map_err(|e| e.message)
+        .map_err(|e| e.message.clone())
 }
 
 /// Runs every test of a group against `key` (None: the key was refused, so nothing verifies).
