@@ -99,7 +99,10 @@ impl Key {
         }
         if let Some(key_alg) = &self.alg {
             if key_alg != alg.name() {
-                return Some(format!("key {who} is restricted to alg {key_alg}, the token uses {}", alg.name()));
+                return Some(format!(
+                    "key {who} is restricted to alg {key_alg}, the token uses {}",
+                    alg.name()
+                ));
             }
         }
         if let Some(u) = &self.use_ {
@@ -126,9 +129,8 @@ fn label(index: usize, kid: Option<&str>) -> String {
 impl KeySet {
     /// Parses a JWKS document (strict JSON: duplicate members and excessive nesting are errors).
     pub fn from_jwks_str(text: &str, opts: &KeySetOptions) -> Result<KeySet> {
-        let v = parse_strict(text, DEFAULT_MAX_DEPTH).map_err(|e| {
-            jwks_invalid(format!("JWKS is not valid JSON: {}", e.message)).with_json_location(&e)
-        })?;
+        let v = parse_strict(text, DEFAULT_MAX_DEPTH)
+            .map_err(|e| jwks_invalid(format!("JWKS is not valid JSON: {}", e.message)).with_json_location(&e))?;
         Self::from_jwks_value(&v, opts)
     }
 
@@ -141,13 +143,17 @@ impl KeySet {
             )));
         };
         if !check_depth(v, DEFAULT_MAX_DEPTH) {
-            return Err(jwks_invalid(format!("JWKS is nested deeper than {DEFAULT_MAX_DEPTH} levels")));
+            return Err(jwks_invalid(format!(
+                "JWKS is nested deeper than {DEFAULT_MAX_DEPTH} levels"
+            )));
         }
         let items = match obj.get("keys") {
             Some(Value::Array(items)) => items,
             Some(other) => {
-                return Err(jwks_invalid(format!("JWKS \"keys\" must be an array, found {}", type_name(other)))
-                    .with_path("$.keys"))
+                return Err(
+                    jwks_invalid(format!("JWKS \"keys\" must be an array, found {}", type_name(other)))
+                        .with_path("$.keys"),
+                )
             }
             None if obj.contains_key("kty") => {
                 return Err(jwks_invalid(
@@ -169,7 +175,7 @@ impl KeySet {
             }
         }
         set.reject_secrets_next_to_public_keys(items);
-        set.reject_ambiguous_kids();
+        set.reject_ambiguous_kids(items);
         set.rejected.sort_by_key(|r| r.index);
         Ok(set)
     }
@@ -180,7 +186,10 @@ impl KeySet {
             return Err(Error::new(ErrorCode::JwkInvalid, "JWK is nested too deeply"));
         }
         match parse::parse_jwk(0, v, opts) {
-            Ok(key) => Ok(KeySet { keys: vec![key], rejected: Vec::new() }),
+            Ok(key) => Ok(KeySet {
+                keys: vec![key],
+                rejected: Vec::new(),
+            }),
             Err(r) => {
                 let kid = parse::kid_of(v);
                 Err(Error::new(r.code, r.reason).with_kid(kid.as_deref()))
@@ -206,7 +215,10 @@ impl KeySet {
         let (keys, rejected): (Vec<&Key>, Vec<&RejectedKey>) = match kid {
             Some(want) => (
                 self.keys.iter().filter(|k| k.kid.as_deref() == Some(want)).collect(),
-                self.rejected.iter().filter(|r| r.kid.as_deref() == Some(want)).collect(),
+                self.rejected
+                    .iter()
+                    .filter(|r| r.kid.as_deref() == Some(want))
+                    .collect(),
             ),
             None => (self.keys.iter().collect(), self.rejected.iter().collect()),
         };
@@ -220,7 +232,9 @@ impl KeySet {
         }
         let mut reasons: Vec<String> = keys.iter().filter_map(|k| k.mismatch(alg)).collect();
         reasons.extend(
-            rejected.iter().map(|r| format!("key {} was rejected: {}", label(r.index, r.kid.as_deref()), r.reason)),
+            rejected
+                .iter()
+                .map(|r| format!("key {} was rejected: {}", label(r.index, r.kid.as_deref()), r.reason)),
         );
         if reasons.is_empty() {
             return format!("a key matches alg {}", alg.name());
@@ -237,8 +251,9 @@ impl KeySet {
         if !has_public {
             return;
         }
-        let (secrets, keep): (Vec<Key>, Vec<Key>) =
-            std::mem::take(&mut self.keys).into_iter().partition(|k| k.public.family() == KeyFamily::Oct);
+        let (secrets, keep): (Vec<Key>, Vec<Key>) = std::mem::take(&mut self.keys)
+            .into_iter()
+            .partition(|k| k.public.family() == KeyFamily::Oct);
         self.keys = keep;
         for k in secrets {
             self.rejected.push(RejectedKey {
@@ -252,48 +267,57 @@ impl KeySet {
         }
     }
 
-    /// RFC 7517 §4.5 lets different key types share a kid, but two keys of the same type under one kid make
-    /// the choice of key ambiguous: those are rejected. An exact repeat of a key is tolerated (first one kept).
-    fn reject_ambiguous_kids(&mut self) {
-        let mut groups: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
-        for (pos, k) in self.keys.iter().enumerate() {
-            if let Some(kid) = &k.kid {
-                groups.entry((kid.clone(), k.kty.clone())).or_default().push(pos);
+    /// RFC 7517 §4.5 lets different key types share a kid, but two entries of the same type under one kid make
+    /// the choice of key ambiguous: the usable ones are rejected too (even when the other entry was malformed,
+    /// the publisher meant two keys). An exact repeat of a key is tolerated (first one kept).
+    fn reject_ambiguous_kids(&mut self, items: &[Value]) {
+        let mut groups: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+        for (index, item) in items.iter().enumerate() {
+            let kid = item.get("kid").and_then(Value::as_str);
+            let kty = item.get("kty").and_then(Value::as_str);
+            if let (Some(kid), Some(kty)) = (kid, kty) {
+                groups.entry((kid, kty)).or_default().push(index);
             }
         }
         let mut drop: Vec<(usize, String)> = Vec::new();
-        for ((kid, kty), positions) in groups {
-            let [first, rest @ ..] = positions.as_slice() else { continue };
-            if rest.is_empty() {
+        for ((kid, kty), indexes) in groups {
+            if indexes.len() < 2 {
                 continue;
             }
-            let Some(first_key) = self.keys.get(*first) else { continue };
-            let same = rest.iter().all(|p| self.keys.get(*p).is_some_and(|k| k.thumbprint == first_key.thumbprint));
-            if same {
-                for p in rest {
-                    drop.push((*p, format!("duplicate of key at index {} (same kid and key)", first_key.index)));
+            let members: Vec<&Key> = self.keys.iter().filter(|k| indexes.contains(&k.index)).collect();
+            let exact_repeat = members.len() == indexes.len()
+                && members
+                    .windows(2)
+                    .all(|w| matches!(w, [a, b] if a.thumbprint == b.thumbprint));
+            if exact_repeat {
+                if let [first, rest @ ..] = members.as_slice() {
+                    for k in rest {
+                        drop.push((
+                            k.index,
+                            format!("duplicate of key at index {} (same kid and key)", first.index),
+                        ));
+                    }
                 }
-            } else {
-                let indexes: Vec<String> =
-                    positions.iter().filter_map(|p| self.keys.get(*p)).map(|k| k.index.to_string()).collect();
-                for p in &positions {
-                    drop.push((
-                        *p,
-                        format!(
-                            "kid \"{kid}\" is shared by {} different {kty} keys (indexes {}); a kid must identify one key",
-                            positions.len(),
-                            indexes.join(", ")
-                        ),
-                    ));
-                }
+                continue;
+            }
+            let list: Vec<String> = indexes.iter().map(usize::to_string).collect();
+            for k in members {
+                drop.push((
+                    k.index,
+                    format!(
+                        "kid \"{kid}\" is shared by {} different {kty} keys (indexes {}); a kid must identify one key",
+                        indexes.len(),
+                        list.join(", ")
+                    ),
+                ));
             }
         }
         if drop.is_empty() {
             return;
         }
         let mut kept = Vec::with_capacity(self.keys.len());
-        for (pos, k) in std::mem::take(&mut self.keys).into_iter().enumerate() {
-            match drop.iter().find(|(p, _)| *p == pos) {
+        for k in std::mem::take(&mut self.keys) {
+            match drop.iter().find(|(index, _)| *index == k.index) {
                 Some((_, reason)) => self.rejected.push(RejectedKey {
                     index: k.index,
                     kid: k.kid,
@@ -345,10 +369,18 @@ mod tests {
     }
     fn ec_coords(curve: crate::alg::Curve, secret: &[u8]) -> (String, String) {
         let pk = match curve {
-            crate::alg::Curve::P384 => PublicKey::P384(*p384::ecdsa::SigningKey::from_slice(secret).unwrap().verifying_key()),
-            crate::alg::Curve::P521 => PublicKey::P521(p521::ecdsa::VerifyingKey::from(&p521::ecdsa::SigningKey::from_slice(secret).unwrap())),
-            crate::alg::Curve::Secp256k1 => PublicKey::Secp256k1(*k256::ecdsa::SigningKey::from_slice(secret).unwrap().verifying_key()),
-            crate::alg::Curve::P256 => PublicKey::P256(*p256::ecdsa::SigningKey::from_slice(secret).unwrap().verifying_key()),
+            crate::alg::Curve::P384 => {
+                PublicKey::P384(*p384::ecdsa::SigningKey::from_slice(secret).unwrap().verifying_key())
+            }
+            crate::alg::Curve::P521 => PublicKey::P521(p521::ecdsa::VerifyingKey::from(
+                &p521::ecdsa::SigningKey::from_slice(secret).unwrap(),
+            )),
+            crate::alg::Curve::Secp256k1 => {
+                PublicKey::Secp256k1(*k256::ecdsa::SigningKey::from_slice(secret).unwrap().verifying_key())
+            }
+            crate::alg::Curve::P256 => {
+                PublicKey::P256(*p256::ecdsa::SigningKey::from_slice(secret).unwrap().verifying_key())
+            }
         };
         let (x, y) = pk.ec_coordinates().unwrap();
         (b64url_encode(&x), b64url_encode(&y))
@@ -356,7 +388,9 @@ mod tests {
 
     #[test]
     fn rfc7638_thumbprint() {
-        let s = set(vec![json!({"kty": "RSA", "n": RFC7638_N, "e": "AQAB", "alg": "RS256", "kid": "2011-04-29"})]);
+        let s = set(vec![
+            json!({"kty": "RSA", "n": RFC7638_N, "e": "AQAB", "alg": "RS256", "kid": "2011-04-29"}),
+        ]);
         assert_eq!(s.keys[0].thumbprint, "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs");
         // A leading zero byte in n is the same key, so the same thumbprint.
         let mut padded = vec![0u8];
@@ -373,11 +407,19 @@ mod tests {
         with_extras["use"] = json!("sig");
         with_extras["x5t"] = json!("ignored");
         let s = set_sym(vec![with_extras, ed("b")]);
-        assert_eq!(s.keys[0].thumbprint, tp(&format!(r#"{{"crv":"P-256","kty":"EC","x":"{P256_X}","y":"{P256_Y}"}}"#)));
+        assert_eq!(
+            s.keys[0].thumbprint,
+            tp(&format!(
+                r#"{{"crv":"P-256","kty":"EC","x":"{P256_X}","y":"{P256_Y}"}}"#
+            ))
+        );
         // RFC 8037 A.3 gives this thumbprint for the A.2 key.
         assert_eq!(s.keys[1].thumbprint, "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k");
         let o = set_sym(vec![oct("c", 32)]);
-        assert_eq!(o.keys[0].thumbprint, tp(&format!(r#"{{"k":"{}","kty":"oct"}}"#, b64url_encode(&[0x5a; 32]))));
+        assert_eq!(
+            o.keys[0].thumbprint,
+            tp(&format!(r#"{{"k":"{}","kty":"oct"}}"#, b64url_encode(&[0x5a; 32])))
+        );
     }
 
     #[test]
@@ -389,20 +431,33 @@ mod tests {
         let e = KeySet::from_jwks_str("[]", &opts).unwrap_err();
         assert!(e.message.contains("found array"), "{}", e.message);
         let e = KeySet::from_jwks_str(r#"{"keys": {}}"#, &opts).unwrap_err();
-        assert!(e.message.contains("\"keys\" must be an array, found object"), "{}", e.message);
+        assert!(
+            e.message.contains("\"keys\" must be an array, found object"),
+            "{}",
+            e.message
+        );
         let e = KeySet::from_jwks_str(r#"{"kty": "RSA"}"#, &opts).unwrap_err();
         assert!(e.message.contains("single JWK"), "{}", e.message);
         let e = KeySet::from_jwks_str(r#"{"keys": [], "keys": []}"#, &opts).unwrap_err();
         assert!(e.message.contains("duplicate member name \"keys\""), "{}", e.message);
-        let e = KeySet::from_jwks_str(r#"{"keys": [{"kty": "EC", "crv": "P-256", "crv": "P-384"}]}"#, &opts).unwrap_err();
+        let e =
+            KeySet::from_jwks_str(r#"{"keys": [{"kty": "EC", "crv": "P-256", "crv": "P-384"}]}"#, &opts).unwrap_err();
         assert!(e.message.contains("duplicate member name \"crv\""), "{}", e.message);
         assert!(KeySet::from_jwks_str(r#"{"keys": []}"#, &opts).unwrap().keys.is_empty());
     }
 
     #[test]
     fn bad_keys_do_not_poison_the_set() {
-        let s = set(vec![rsa("good"), json!("nope"), json!({"kty": "RSA", "kid": "bad", "e": "AQAB"}), ec("ec")]);
-        assert_eq!(s.keys.iter().map(|k| k.kid.as_deref().unwrap()).collect::<Vec<_>>(), ["good", "ec"]);
+        let s = set(vec![
+            rsa("good"),
+            json!("nope"),
+            json!({"kty": "RSA", "kid": "bad", "e": "AQAB"}),
+            ec("ec"),
+        ]);
+        assert_eq!(
+            s.keys.iter().map(|k| k.kid.as_deref().unwrap()).collect::<Vec<_>>(),
+            ["good", "ec"]
+        );
         assert_eq!(s.rejected.len(), 2);
         assert_eq!((s.rejected[0].index, s.rejected[0].kid.as_deref()), (1, None));
         assert!(s.rejected[0].reason.contains("JSON string, expected an object"));
@@ -415,14 +470,35 @@ mod tests {
     fn missing_members_per_key_type() {
         let cases = [
             (json!({"kid": "k"}), "missing required member \"kty\""),
-            (json!({"kty": "RSA", "n": RFC7638_N}), "RSA key is missing required member \"e\""),
-            (json!({"kty": "EC", "x": P256_X, "y": P256_Y}), "EC key is missing required member \"crv\""),
-            (json!({"kty": "EC", "crv": "P-256", "y": P256_Y}), "EC key is missing required member \"x\""),
-            (json!({"kty": "EC", "crv": "P-256", "x": P256_X}), "EC key is missing required member \"y\""),
-            (json!({"kty": "OKP", "crv": "Ed25519"}), "OKP key is missing required member \"x\""),
-            (json!({"kty": "OKP", "x": ED_X}), "OKP key is missing required member \"crv\""),
+            (
+                json!({"kty": "RSA", "n": RFC7638_N}),
+                "RSA key is missing required member \"e\"",
+            ),
+            (
+                json!({"kty": "EC", "x": P256_X, "y": P256_Y}),
+                "EC key is missing required member \"crv\"",
+            ),
+            (
+                json!({"kty": "EC", "crv": "P-256", "y": P256_Y}),
+                "EC key is missing required member \"x\"",
+            ),
+            (
+                json!({"kty": "EC", "crv": "P-256", "x": P256_X}),
+                "EC key is missing required member \"y\"",
+            ),
+            (
+                json!({"kty": "OKP", "crv": "Ed25519"}),
+                "OKP key is missing required member \"x\"",
+            ),
+            (
+                json!({"kty": "OKP", "x": ED_X}),
+                "OKP key is missing required member \"crv\"",
+            ),
             (json!({"kty": "oct"}), "oct key is missing required member \"k\""),
-            (json!({"kty": "RSA", "n": 5, "e": "AQAB"}), "\"n\" must be a string, found number"),
+            (
+                json!({"kty": "RSA", "n": 5, "e": "AQAB"}),
+                "\"n\" must be a string, found number",
+            ),
             (json!({"kty": "RSA", "n": "", "e": "AQAB"}), "\"n\" is empty"),
             (json!({"kty": 1}), "\"kty\" must be a string"),
             (json!({"kty": "EC", "kid": 7}), "\"kid\" must be a string"),
@@ -443,7 +519,11 @@ mod tests {
             (format!("{RFC7638_N} "), "not valid base64url"),
         ] {
             let r = only_rejection(json!({"kty": "RSA", "n": n, "e": "AQAB"}));
-            assert!(r.reason.contains("member \"n\"") && r.reason.contains(want), "{}", r.reason);
+            assert!(
+                r.reason.contains("member \"n\"") && r.reason.contains(want),
+                "{}",
+                r.reason
+            );
         }
         let r = only_rejection(json!({"kty": "EC", "crv": "P-256", "x": format!("{P256_X}="), "y": P256_Y}));
         assert!(r.reason.contains("\"x\" has '=' padding"), "{}", r.reason);
@@ -453,12 +533,28 @@ mod tests {
     fn rsa_rules() {
         let n1024 = b64url_encode(&[0xc5; 128]);
         let r = only_rejection(json!({"kty": "RSA", "kid": "small", "n": n1024, "e": "AQAB"}));
-        assert!(r.reason.contains("RSA modulus is 1024 bits, at least 2048 required"), "{}", r.reason);
+        assert!(
+            r.reason.contains("RSA modulus is 1024 bits, at least 2048 required"),
+            "{}",
+            r.reason
+        );
         assert_eq!(r.kid.as_deref(), Some("small"));
-        assert!(only_rejection(json!({"kty": "RSA", "n": RFC7638_N, "e": "AQ"})).reason.contains("exponent 1"));
-        assert!(only_rejection(json!({"kty": "RSA", "n": RFC7638_N, "e": "AQAA"})).reason.contains("even"));
-        assert!(only_rejection(json!({"kty": "RSA", "n": RFC7638_N, "e": "AQAAAAAAAAAB"})).reason.contains("at most 33"));
-        assert_eq!(set(vec![json!({"kty": "RSA", "n": RFC7638_N, "e": "Aw"})]).keys.len(), 1, "e = 3 is accepted");
+        assert!(only_rejection(json!({"kty": "RSA", "n": RFC7638_N, "e": "AQ"}))
+            .reason
+            .contains("exponent 1"));
+        assert!(only_rejection(json!({"kty": "RSA", "n": RFC7638_N, "e": "AQAA"}))
+            .reason
+            .contains("even"));
+        assert!(
+            only_rejection(json!({"kty": "RSA", "n": RFC7638_N, "e": "AQAAAAAAAAAB"}))
+                .reason
+                .contains("at most 33")
+        );
+        assert_eq!(
+            set(vec![json!({"kty": "RSA", "n": RFC7638_N, "e": "Aw"})]).keys.len(),
+            1,
+            "e = 3 is accepted"
+        );
     }
 
     #[test]
@@ -472,7 +568,11 @@ mod tests {
         assert!(r.reason.contains("not on curve P-256"), "{}", r.reason);
         let short = b64url_encode(&b64url_decode(P256_X).unwrap()[1..]);
         let r = only_rejection(json!({"kty": "EC", "crv": "P-256", "x": short, "y": P256_Y}));
-        assert!(r.reason.contains("\"x\" is 31 bytes, expected exactly 32"), "{}", r.reason);
+        assert!(
+            r.reason.contains("\"x\" is 31 bytes, expected exactly 32"),
+            "{}",
+            r.reason
+        );
         let r = only_rejection(json!({"kty": "EC", "crv": "P-384", "x": P256_X, "y": P256_Y}));
         assert!(r.reason.contains("expected exactly 48"), "{}", r.reason);
         let r = only_rejection(json!({"kty": "EC", "crv": "P-224", "x": P256_X, "y": P256_Y}));
@@ -488,7 +588,9 @@ mod tests {
             (Curve::Secp256k1, &[3u8; 32][..], Alg::ES256K),
         ] {
             let (x, y) = ec_coords(curve, secret);
-            let s = set(vec![json!({"kty": "EC", "crv": curve.jwk_name(), "x": x, "y": y, "kid": "k"})]);
+            let s = set(vec![
+                json!({"kty": "EC", "crv": curve.jwk_name(), "x": x, "y": y, "kid": "k"}),
+            ]);
             assert_eq!(s.keys.len(), 1, "{curve:?}: {:?}", s.rejected);
             assert_eq!(s.keys[0].crv.as_deref(), Some(curve.jwk_name()));
             assert_eq!(s.select(alg, Some("k")).len(), 1);
@@ -518,17 +620,28 @@ mod tests {
         assert!(s.keys.is_empty());
         assert_eq!(s.rejected[0].reason, "symmetric keys need { allowSymmetric: true }");
         assert_eq!(set_sym(vec![oct("h", 32)]).keys.len(), 1);
-        assert!(only_rejection(json!({"kty": "oct", "k": ""})).reason.contains("\"k\" is empty"));
-        assert!(only_rejection(oct("s", 31)).reason.contains("HMAC key is 31 bytes, at least 32 required"));
+        assert!(only_rejection(json!({"kty": "oct", "k": ""}))
+            .reason
+            .contains("\"k\" is empty"));
+        assert!(only_rejection(oct("s", 31))
+            .reason
+            .contains("HMAC key is 31 bytes, at least 32 required"));
         let mut hs512_short = oct("s", 48);
         hs512_short["alg"] = json!("HS512");
         let r = only_rejection(hs512_short);
-        assert!(r.reason.contains("HMAC key is 48 bytes but alg HS512 needs at least 64"), "{}", r.reason);
+        assert!(
+            r.reason
+                .contains("HMAC key is 48 bytes but alg HS512 needs at least 64"),
+            "{}",
+            r.reason
+        );
         // Without an alg, a 48-byte key serves HS256/HS384 but not HS512.
         let s = set_sym(vec![oct("m", 48)]);
         assert_eq!(s.select(Alg::HS384, None).len(), 1);
         assert!(s.select(Alg::HS512, None).is_empty());
-        assert!(s.describe_no_match(Alg::HS512, None).contains("needs at least 64 bytes"));
+        assert!(s
+            .describe_no_match(Alg::HS512, None)
+            .contains("needs at least 64 bytes"));
     }
 
     #[test]
@@ -536,7 +649,11 @@ mod tests {
         for (mut jwk, member) in [(rsa("r"), "d"), (ec("e"), "d"), (ed("o"), "d"), (rsa("p"), "p")] {
             jwk[member] = json!("AQAB");
             let r = only_rejection(jwk);
-            assert!(r.reason.contains(&format!("private key member \"{member}\"")), "{}", r.reason);
+            assert!(
+                r.reason.contains(&format!("private key member \"{member}\"")),
+                "{}",
+                r.reason
+            );
         }
     }
 
@@ -545,7 +662,11 @@ mod tests {
         let mut e = ec("e");
         e["alg"] = json!("RS256");
         let r = only_rejection(e);
-        assert!(r.reason.contains("alg RS256 needs RSA but this key is EC P-256"), "{}", r.reason);
+        assert!(
+            r.reason.contains("alg RS256 needs RSA but this key is EC P-256"),
+            "{}",
+            r.reason
+        );
         let mut e = ec("e");
         e["alg"] = json!("ES384");
         assert!(only_rejection(e).reason.contains("needs EC P-384"));
@@ -553,7 +674,11 @@ mod tests {
         e["alg"] = json!("ES521");
         let r = only_rejection(e);
         assert_eq!(r.code, ErrorCode::NotSupported);
-        assert!(r.reason.contains("\"ES521\" is not a supported JWS") && r.reason.contains("ES512"), "{}", r.reason);
+        assert!(
+            r.reason.contains("\"ES521\" is not a supported JWS") && r.reason.contains("ES512"),
+            "{}",
+            r.reason
+        );
         let mut r = rsa("r");
         r["alg"] = json!("RSA-OAEP");
         assert!(only_rejection(r).reason.contains("RSA-OAEP"));
@@ -572,13 +697,25 @@ mod tests {
         ops_ok["key_ops"] = json!(["verify"]);
         let mut ps = rsa("ps");
         ps["alg"] = json!("PS256");
-        let s = set(vec![rsa("a"), ec("b"), ed("c"), enc, ops, ops_ok, ps, json!({"kty": "RSA", "n": RFC7638_N, "e": "AQAB"})]);
+        let s = set(vec![
+            rsa("a"),
+            ec("b"),
+            ed("c"),
+            enc,
+            ops,
+            ops_ok,
+            ps,
+            json!({"kty": "RSA", "n": RFC7638_N, "e": "AQAB"}),
+        ]);
         assert!(s.rejected.is_empty(), "{:?}", s.rejected);
         let kids = |v: Vec<&Key>| v.iter().map(|k| k.kid.clone().unwrap_or_default()).collect::<Vec<_>>();
         assert_eq!(kids(s.select(Alg::RS256, None)), ["a", "ops-ok", ""]);
         assert_eq!(kids(s.select(Alg::PS256, None)), ["a", "ops-ok", "ps", ""]);
         assert_eq!(kids(s.select(Alg::RS256, Some("a"))), ["a"]);
-        assert!(s.select(Alg::RS256, Some("zzz")).is_empty(), "a token kid never matches kid-less keys");
+        assert!(
+            s.select(Alg::RS256, Some("zzz")).is_empty(),
+            "a token kid never matches kid-less keys"
+        );
         assert_eq!(kids(s.select(Alg::ES256, None)), ["b"]);
         assert!(s.select(Alg::ES384, None).is_empty());
         assert_eq!(kids(s.select(Alg::EdDSA, Some("c"))), ["c"]);
@@ -592,21 +729,47 @@ mod tests {
     fn describe_no_match_explains() {
         let mut enc = rsa("enc");
         enc["use"] = json!("enc");
-        let s = set(vec![rsa("x"), ec("y"), enc, json!({"kty": "RSA", "kid": "small", "n": b64url_encode(&[0xc5; 128]), "e": "AQAB"})]);
-        assert_eq!(s.describe_no_match(Alg::RS256, Some("abc")), "no key with kid \"abc\" (available kids: x, y, enc)");
-        assert_eq!(s.describe_no_match(Alg::RS256, Some("y")), "key kid=y is EC P-256 but alg RS256 needs RSA");
-        assert_eq!(s.describe_no_match(Alg::RS256, Some("enc")), "key kid=enc has use \"enc\", not \"sig\"");
+        let s = set(vec![
+            rsa("x"),
+            ec("y"),
+            enc,
+            json!({"kty": "RSA", "kid": "small", "n": b64url_encode(&[0xc5; 128]), "e": "AQAB"}),
+        ]);
+        assert_eq!(
+            s.describe_no_match(Alg::RS256, Some("abc")),
+            "no key with kid \"abc\" (available kids: x, y, enc)"
+        );
+        assert_eq!(
+            s.describe_no_match(Alg::RS256, Some("y")),
+            "key kid=y is EC P-256 but alg RS256 needs RSA"
+        );
+        assert_eq!(
+            s.describe_no_match(Alg::RS256, Some("enc")),
+            "key kid=enc has use \"enc\", not \"sig\""
+        );
         assert_eq!(
             s.describe_no_match(Alg::RS256, Some("small")),
             "key kid=small was rejected: RSA modulus is 1024 bits, at least 2048 required"
         );
         let all = s.describe_no_match(Alg::EdDSA, None);
-        assert!(all.contains("key kid=x is RSA 2048 but alg EdDSA needs OKP Ed25519"), "{all}");
+        assert!(
+            all.contains("key kid=x is RSA 2048 but alg EdDSA needs OKP Ed25519"),
+            "{all}"
+        );
         assert!(all.contains("key kid=small was rejected"), "{all}");
-        assert_eq!(KeySet::default().describe_no_match(Alg::RS256, None), "the key set is empty");
+        assert_eq!(
+            KeySet::default().describe_no_match(Alg::RS256, None),
+            "the key set is empty"
+        );
         let s = set(vec![json!({"kty": "RSA", "n": RFC7638_N, "e": "AQAB"})]);
-        assert_eq!(s.describe_no_match(Alg::RS256, Some("k")), "no key with kid \"k\" (no key in the set has a kid)");
-        assert_eq!(s.describe_no_match(Alg::ES256, None), "key #0 (no kid) is RSA 2048 but alg ES256 needs EC P-256");
+        assert_eq!(
+            s.describe_no_match(Alg::RS256, Some("k")),
+            "no key with kid \"k\" (no key in the set has a kid)"
+        );
+        assert_eq!(
+            s.describe_no_match(Alg::ES256, None),
+            "key #0 (no kid) is RSA 2048 but alg ES256 needs EC P-256"
+        );
     }
 
     #[test]
@@ -615,7 +778,18 @@ mod tests {
         let s = set_sym(vec![oct("dup", 32), oct("dup", 40)]);
         assert!(s.keys.is_empty());
         assert_eq!(s.rejected.len(), 2);
-        assert!(s.rejected[0].reason.contains("kid \"dup\" is shared by 2 different oct keys (indexes 0, 1)"));
+        assert!(s.rejected[0]
+            .reason
+            .contains("kid \"dup\" is shared by 2 different oct keys (indexes 0, 1)"));
+        // A malformed second entry under the same kid still makes the kid ambiguous.
+        let s = set_sym(vec![oct("dup", 32), json!({"kty": "oct", "kid": "dup", "k": "AR"})]);
+        assert!(s.keys.is_empty(), "{:?}", s.keys);
+        assert!(
+            s.rejected[0].reason.contains("shared by 2 different oct keys"),
+            "{:?}",
+            s.rejected
+        );
+        assert!(s.rejected[1].reason.contains("not valid base64url"), "{:?}", s.rejected);
         // Same kid, different kty: allowed by RFC 7517 §4.5.
         let s = set(vec![rsa("k"), ec("k")]);
         assert_eq!(s.keys.len(), 2);
@@ -631,7 +805,9 @@ mod tests {
         let s = set_sym(vec![oct("h", 32), ec("e")]);
         assert_eq!(s.keys.len(), 1);
         assert_eq!(s.keys[0].kid.as_deref(), Some("e"));
-        assert!(s.rejected[0].reason.contains("symmetric key in a set that also holds public keys"));
+        assert!(s.rejected[0]
+            .reason
+            .contains("symmetric key in a set that also holds public keys"));
     }
 
     #[test]
@@ -639,7 +815,11 @@ mod tests {
         let opts = KeySetOptions::default();
         let s = KeySet::from_jwk_value(&ec("one"), &opts).unwrap();
         assert_eq!(s.keys.len(), 1);
-        let e = KeySet::from_jwk_value(&json!({"kty": "RSA", "kid": "z", "n": b64url_encode(&[0xc5; 128]), "e": "AQAB"}), &opts).unwrap_err();
+        let e = KeySet::from_jwk_value(
+            &json!({"kty": "RSA", "kid": "z", "n": b64url_encode(&[0xc5; 128]), "e": "AQAB"}),
+            &opts,
+        )
+        .unwrap_err();
         assert_eq!(e.code, ErrorCode::JwkInvalid);
         assert_eq!(e.kid.as_deref(), Some("z"));
         assert!(e.message.contains("1024 bits"));

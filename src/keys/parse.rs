@@ -16,11 +16,17 @@ pub(super) struct Rejection {
 }
 
 fn invalid(reason: impl Into<String>) -> Rejection {
-    Rejection { code: ErrorCode::JwkInvalid, reason: reason.into() }
+    Rejection {
+        code: ErrorCode::JwkInvalid,
+        reason: reason.into(),
+    }
 }
 
 fn unsupported(reason: impl Into<String>) -> Rejection {
-    Rejection { code: ErrorCode::NotSupported, reason: reason.into() }
+    Rejection {
+        code: ErrorCode::NotSupported,
+        reason: reason.into(),
+    }
 }
 
 /// Members that only a private (or secret) key has. Their presence in a verification set means the private
@@ -51,7 +57,10 @@ fn opt_string(obj: &Map<String, Value>, name: &str) -> Result<Option<String>, Re
     match obj.get(name) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(other) => Err(invalid(format!("\"{name}\" must be a string, found {}", type_name(other)))),
+        Some(other) => Err(invalid(format!(
+            "\"{name}\" must be a string, found {}",
+            type_name(other)
+        ))),
     }
 }
 
@@ -64,7 +73,10 @@ fn required_bytes(obj: &Map<String, Value>, kty: &str, name: &str) -> Result<Vec
             }
             b64url_decode(s).map_err(|why| invalid(format!("{kty} key member \"{name}\" {why}")))
         }
-        Some(other) => Err(invalid(format!("{kty} key member \"{name}\" must be a string, found {}", type_name(other)))),
+        Some(other) => Err(invalid(format!(
+            "{kty} key member \"{name}\" must be a string, found {}",
+            type_name(other)
+        ))),
     }
 }
 
@@ -72,7 +84,10 @@ fn required_str<'a>(obj: &'a Map<String, Value>, kty: &str, name: &str) -> Resul
     match obj.get(name) {
         None => Err(invalid(format!("{kty} key is missing required member \"{name}\""))),
         Some(Value::String(s)) => Ok(s),
-        Some(other) => Err(invalid(format!("{kty} key member \"{name}\" must be a string, found {}", type_name(other)))),
+        Some(other) => Err(invalid(format!(
+            "{kty} key member \"{name}\" must be a string, found {}",
+            type_name(other)
+        ))),
     }
 }
 
@@ -117,7 +132,12 @@ pub(super) fn parse_jwk(index: usize, v: &Value, opts: &KeySetOptions) -> Result
             }
             Some(ops)
         }
-        Some(other) => return Err(invalid(format!("\"key_ops\" must be an array, found {}", type_name(other)))),
+        Some(other) => {
+            return Err(invalid(format!(
+                "\"key_ops\" must be an array, found {}",
+                type_name(other)
+            )))
+        }
     };
 
     let material = match kty.as_str() {
@@ -126,7 +146,9 @@ pub(super) fn parse_jwk(index: usize, v: &Value, opts: &KeySetOptions) -> Result
         "OKP" => okp_material(obj)?,
         "oct" => oct_material(obj, opts)?,
         other => {
-            return Err(unsupported(format!("unsupported kty \"{other}\" (supported: RSA, EC, OKP, oct)")));
+            return Err(unsupported(format!(
+                "unsupported kty \"{other}\" (supported: RSA, EC, OKP, oct)"
+            )));
         }
     };
 
@@ -171,7 +193,11 @@ fn rsa_material(obj: &Map<String, Value>) -> Result<Material, Rejection> {
         b64url_encode(&key.e_bytes()),
         b64url_encode(&key.n_bytes())
     );
-    Ok(Material { public, crv: None, thumbprint_input })
+    Ok(Material {
+        public,
+        crv: None,
+        thumbprint_input,
+    })
 }
 
 fn ec_material(obj: &Map<String, Value>) -> Result<Material, Rejection> {
@@ -191,7 +217,11 @@ fn ec_material(obj: &Map<String, Value>) -> Result<Material, Rejection> {
         b64url_encode(&x),
         b64url_encode(&y)
     );
-    Ok(Material { public, crv: Some(curve.jwk_name().to_owned()), thumbprint_input })
+    Ok(Material {
+        public,
+        crv: Some(curve.jwk_name().to_owned()),
+        thumbprint_input,
+    })
 }
 
 fn okp_material(obj: &Map<String, Value>) -> Result<Material, Rejection> {
@@ -210,7 +240,11 @@ fn okp_material(obj: &Map<String, Value>) -> Result<Material, Rejection> {
     let x = required_bytes(obj, "OKP", "x")?;
     let public = PublicKey::ed25519(&x).map_err(invalid)?;
     let thumbprint_input = format!(r#"{{"crv":"Ed25519","kty":"OKP","x":"{}"}}"#, b64url_encode(&x));
-    Ok(Material { public, crv: Some("Ed25519".to_owned()), thumbprint_input })
+    Ok(Material {
+        public,
+        crv: Some("Ed25519".to_owned()),
+        thumbprint_input,
+    })
 }
 
 /// The shortest secret any HS* algorithm accepts (HS256's 32 bytes).
@@ -231,7 +265,11 @@ fn oct_material(obj: &Map<String, Value>, opts: &KeySetOptions) -> Result<Materi
         )));
     }
     let thumbprint_input = format!(r#"{{"k":"{}","kty":"oct"}}"#, b64url_encode(&k));
-    Ok(Material { public: PublicKey::Oct(k), crv: None, thumbprint_input })
+    Ok(Material {
+        public: PublicKey::Oct(k),
+        crv: None,
+        thumbprint_input,
+    })
 }
 
 /// `alg` on a JWK restricts the key to that algorithm; it must name a JWS algorithm this key can perform.
@@ -242,7 +280,9 @@ fn check_alg(name: &str, public: &PublicKey) -> Result<(), Rejection> {
             "none" => " (unsigned tokens are never accepted)",
             _ => "",
         };
-        return Err(unsupported(format!("alg \"{name}\" is not a supported JWS signature algorithm{hint}")));
+        return Err(unsupported(format!(
+            "alg \"{name}\" is not a supported JWS signature algorithm{hint}"
+        )));
     };
     if public.supports(alg) {
         return Ok(());
