@@ -264,3 +264,1011 @@ cond_cases! {
     null_true_present: "Null", "sub", true, {"sub": "x"} => false;
     null_not_exposed_key_is_missing: "Null", "email", "true", {"email": "a@b.c"} => true;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// The examples in policy-semantics.md
+
+fn fly_policy() -> Policy {
+    parse(json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/oidc.fly.io/acme"},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {
+                "StringEquals": {"oidc.fly.io/acme:aud": "sts.amazonaws.com"},
+                "StringLike": {"oidc.fly.io/acme:sub": "acme:web:*"}
+            }
+        }]
+    }))
+}
+
+#[test]
+fn example_fly_allow() {
+    let d = eval(&fly_policy(), json!({"iss": "https://oidc.fly.io/acme", "aud": "sts.amazonaws.com", "sub": "acme:web:148e21ea7e46e8"}));
+    assert_eq!(d.decision, DecisionKind::Allow);
+    assert_eq!(d.provider.as_deref(), Some("oidc.fly.io/acme"));
+}
+
+#[test]
+fn example_fly_sub_implicit_deny() {
+    let d = eval(&fly_policy(), json!({"iss": "https://oidc.fly.io/acme", "aud": "sts.amazonaws.com", "sub": "acme:web-2:148e"}));
+    assert_eq!(d.decision, DecisionKind::ImplicitDeny);
+    let failed: Vec<_> = d.statements[0].conditions.iter().filter(|c| !c.matched).collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].claim.as_deref(), Some("sub"));
+    assert!(d.reason.contains("acme:web-2:148e"), "{}", d.reason);
+}
+
+fn gh_doc(conditions: Value) -> Value {
+    json!({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Federated": GH_FED}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": conditions
+    }]})
+}
+
+fn gh_claims(extra: Value) -> Value {
+    let mut m = obj(json!({
+        "iss": "https://token.actions.githubusercontent.com",
+        "aud": "sts.amazonaws.com",
+        "sub": "repo:o/r:ref:refs/heads/main",
+        "ref": "refs/heads/main",
+        "repository": "o/r",
+        "repository_owner": "o",
+        "repository_id": "123",
+        "actor": "octocat",
+        "workflow": "deploy",
+        "job_workflow_ref": "o/r/.github/workflows/deploy.yml@refs/heads/main",
+        "iat": 1700000000, "exp": 1700000300
+    }));
+    for (k, v) in obj(extra) {
+        m.insert(k, v);
+    }
+    Value::Object(m)
+}
+
+#[test]
+fn example_github_environment_changes_sub() {
+    let p = parse(gh_doc(json!({"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:o/r:ref:refs/heads/main"}})));
+    let d = eval(&p, gh_claims(json!({"environment": "prod", "sub": "repo:o/r:environment:prod"})));
+    assert_eq!(d.decision, DecisionKind::ImplicitDeny);
+    let lint = d.lints.iter().find(|l| l.code == LintCode::GithubEnvironmentChangesSub).expect("environment lint");
+    assert_eq!(lint.path, "$.Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub']");
+    assert!(lint.message.contains("repo:o/r:environment:prod"));
+}
+
+#[test]
+fn example_explicit_deny_wins() {
+    let p = parse(json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Federated": GH_FED}, "Action": "sts:AssumeRoleWithWebIdentity",
+         "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/*"}}},
+        {"Effect": "Deny", "Principal": {"Federated": GH_FED}, "Action": "sts:AssumeRoleWithWebIdentity",
+         "Condition": {"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:o/x:ref:refs/heads/main"}}}
+    ]}));
+    let d = eval(&p, gh_claims(json!({"sub": "repo:o/x:ref:refs/heads/main"})));
+    assert_eq!(d.decision, DecisionKind::Deny);
+    assert!(d.statements[0].matched && d.statements[1].matched);
+    assert!(d.reason.contains("explicitly denied by statement 1"), "{}", d.reason);
+    // Another repository of the same owner is allowed.
+    assert_eq!(eval(&p, gh_claims(json!({"sub": "repo:o/y:ref:refs/heads/main"}))).decision, DecisionKind::Allow);
+}
+
+#[test]
+fn example_question_mark_is_exactly_one() {
+    let p = parse(gh_doc(json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/r:ref:refs/heads/rel-??"}})));
+    assert_eq!(eval(&p, gh_claims(json!({"sub": "repo:o/r:ref:refs/heads/rel-1"}))).decision, DecisionKind::ImplicitDeny);
+    assert_eq!(eval(&p, gh_claims(json!({"sub": "repo:o/r:ref:refs/heads/rel-10"}))).decision, DecisionKind::Allow);
+}
+
+#[test]
+fn example_shared_glob_rows_for_later_dialects() {
+    use oidc_trust::policy::glob::Glob;
+    // Vault glob: only `*` is special.
+    assert!(Glob::star_only("repo:o/*").matches("repo:o/a:ref:refs/heads/x"));
+    assert!(!Glob::star_only("repo:o/?").matches("repo:o/a"));
+    // Entra flexible `matches`: anchored, case-sensitive (UNCONFIRMED choice).
+    assert!(Glob::new("repo:c/r-*:ref:refs/heads/????").matches("repo:c/r-api:ref:refs/heads/main"));
+}
+
+#[test]
+fn example_reason_line_matches_issue() {
+    let p = parse(gh_doc(json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/r:ref:refs/heads/*"}})));
+    let d = eval(&p, gh_claims(json!({"sub": "repo:o/r:environment:prod", "environment": "prod"})));
+    assert_eq!(
+        d.statements[0].conditions[0].reason,
+        "sub \"repo:o/r:environment:prod\" does not match \"repo:o/r:ref:refs/heads/*\" (StringLike is case-sensitive; compared whole string)"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// GitHub
+
+fn gh_typical() -> Policy {
+    parse(gh_doc(json!({
+        "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+        "StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/r:ref:refs/heads/main"}
+    })))
+}
+
+#[test]
+fn gh_typical_allows_main() {
+    let d = eval(&gh_typical(), gh_claims(json!({})));
+    assert_eq!(d.decision, DecisionKind::Allow);
+    assert!(d.reason.starts_with("allowed by statement 0"));
+    assert!(d.warnings.is_empty());
+}
+
+#[test]
+fn gh_pull_request_sub_denied() {
+    let d = eval(&gh_typical(), gh_claims(json!({"sub": "repo:o/r:pull_request"})));
+    assert_eq!(d.decision, DecisionKind::ImplicitDeny);
+    assert!(!has_lint(&d.lints, LintCode::GithubEnvironmentChangesSub));
+}
+
+#[test]
+fn gh_wrong_audience() {
+    let d = eval(&gh_typical(), gh_claims(json!({"aud": "https://github.com/o"})));
+    assert_eq!(d.decision, DecisionKind::ImplicitDeny);
+    assert!(d.reason.contains("aud"), "{}", d.reason);
+}
+
+#[test]
+fn gh_environment_sub_allowed_when_policy_expects_it() {
+    let p = parse(gh_doc(json!({"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:o/r:environment:prod"}})));
+    let d = eval(&p, gh_claims(json!({"environment": "prod", "sub": "repo:o/r:environment:prod"})));
+    assert_eq!(d.decision, DecisionKind::Allow);
+    assert!(!has_lint(&d.lints, LintCode::GithubEnvironmentChangesSub));
+}
+
+#[test]
+fn gh_exposed_keys_environment_ref_repository_workflow() {
+    let p = parse(gh_doc(json!({
+        "StringEquals": {
+            "token.actions.githubusercontent.com:environment": "prod",
+            "token.actions.githubusercontent.com:ref": "refs/heads/main",
+            "token.actions.githubusercontent.com:repository": "o/r",
+            "token.actions.githubusercontent.com:repository_id": "123",
+            "token.actions.githubusercontent.com:actor": "octocat",
+            "token.actions.githubusercontent.com:workflow": "deploy",
+            "token.actions.githubusercontent.com:sub": "repo:o/r:environment:prod"
+        },
+        "StringLike": {"token.actions.githubusercontent.com:job_workflow_ref": "o/r/.github/workflows/*@refs/heads/main"}
+    })));
+    let d = eval(&p, gh_claims(json!({"environment": "prod", "sub": "repo:o/r:environment:prod"})));
+    assert_eq!(d.decision, DecisionKind::Allow, "{}", d.reason);
+    assert!(d.statements[0].conditions.iter().all(|c| c.claim.is_some()));
+}
+
+#[test]
+fn gh_repository_owner_is_not_exposed() {
+    let p = parse(gh_doc(json!({
+        "StringEquals": {"token.actions.githubusercontent.com:repository_owner": "o"},
+        "StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/*"}
+    })));
+    let lint = p.lints().iter().find(|l| l.code == LintCode::KeyNotExposed).expect("lint");
+    assert!(lint.message.contains("repository_owner"));
+    let d = eval(&p, gh_claims(json!({})));
+    assert_eq!(d.decision, DecisionKind::ImplicitDeny);
+    let c = d.statements[0].conditions.iter().find(|c| c.key.ends_with("repository_owner")).unwrap();
+    assert_eq!(c.token_values, None);
+    assert_eq!(c.claim, None);
+    assert!(c.reason.contains("AWS does not expose repository_owner"), "{}", c.reason);
+}
+
+#[test]
+fn gh_numeric_on_iat_is_missing() {
+    let p = parse(gh_doc(json!({
+        "StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/*"},
+        "NumericLessThan": {"token.actions.githubusercontent.com:iat": 2000000000}
+    })));
+    assert!(has_lint(p.lints(), LintCode::KeyNotExposed));
+    let d = eval(&p, gh_claims(json!({})));
+    assert_eq!(d.decision, DecisionKind::ImplicitDeny);
+    let c = d.statements[0].conditions.iter().find(|c| c.key.ends_with(":iat")).unwrap();
+    assert!(!c.matched);
+    assert!(c.token_values.is_none());
+}
+
+#[test]
+fn gh_numeric_ifexists_on_iat_passes_because_missing() {
+    let p = parse(gh_doc(json!({
+        "StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/*"},
+        "NumericLessThanIfExists": {"token.actions.githubusercontent.com:iat": 1}
+    })));
+    assert_eq!(eval(&p, gh_claims(json!({}))).decision, DecisionKind::Allow);
+}
+
+#[test]
+fn gh_date_on_exp_is_missing() {
+    let p = parse(gh_doc(json!({
+        "StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/*"},
+        "DateGreaterThan": {"token.actions.githubusercontent.com:exp": "2020-01-01T00:00:00Z"}
+    })));
+    let d = eval(&p, gh_claims(json!({})));
+    assert_eq!(d.decision, DecisionKind::ImplicitDeny);
+    // ...and negated Date on it is true.
+    let p = parse(gh_doc(json!({
+        "StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/*"},
+        "DateNotEquals": {"token.actions.githubusercontent.com:exp": "2020-01-01T00:00:00Z"}
+    })));
+    assert_eq!(eval(&p, gh_claims(json!({}))).decision, DecisionKind::Allow);
+}
+
+#[test]
+fn gh_for_all_values_on_typo_key_allows_and_lints() {
+    let p = parse(gh_doc(json!({
+        "ForAllValues:StringEquals": {"token.actions.githubusercontent.com:sbu": "repo:o/r:ref:refs/heads/main"}
+    })));
+    let l = p.lints().iter().find(|l| l.code == LintCode::ForAllValuesMissingKeyAllows).expect("static lint");
+    assert_eq!(l.severity, Severity::Error);
+    assert!(p.lints().iter().any(|l| l.code == LintCode::MissingSubCondition && l.severity == Severity::Error));
+    let d = eval(&p, gh_claims(json!({"sub": "repo:attacker/x:ref:refs/heads/main"})));
+    assert_eq!(d.decision, DecisionKind::Allow);
+    assert!(d.lints.iter().any(|l| l.code == LintCode::ForAllValuesMissingKeyAllows && l.severity == Severity::Warning));
+}
+
+#[test]
+fn gh_for_all_values_on_sub_lints_single_valued() {
+    let p = parse(gh_doc(json!({"ForAllValues:StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/*"}})));
+    assert!(has_lint(p.lints(), LintCode::ForAllValuesSingleValued));
+    assert_eq!(eval(&p, gh_claims(json!({}))).decision, DecisionKind::Allow);
+    assert_eq!(eval(&p, gh_claims(json!({"sub": "repo:x/y"}))).decision, DecisionKind::ImplicitDeny);
+}
+
+#[test]
+fn gh_for_any_value_on_sub_is_info() {
+    let p = parse(gh_doc(json!({"ForAnyValue:StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/*"}})));
+    assert!(p.lints().iter().any(|l| l.code == LintCode::ForAnyValueSingleValued && l.severity == Severity::Info));
+}
+
+#[test]
+fn gh_case_sensitive_sub_with_case_only_lint() {
+    let p = parse(gh_doc(json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:O/R:*"}})));
+    let d = eval(&p, gh_claims(json!({})));
+    assert_eq!(d.decision, DecisionKind::ImplicitDeny);
+    assert!(has_lint(&d.lints, LintCode::CaseOnlyMismatch));
+}
+
+#[test]
+fn gh_case_only_mismatch_on_string_equals() {
+    let p = parse(gh_doc(json!({"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:O/r:ref:refs/heads/main"}})));
+    let d = eval(&p, gh_claims(json!({})));
+    assert_eq!(d.decision, DecisionKind::ImplicitDeny);
+    let l = d.lints.iter().find(|l| l.code == LintCode::CaseOnlyMismatch).unwrap();
+    assert!(l.message.contains("only when case is ignored"));
+}
+
+#[test]
+fn gh_case_only_mismatch_on_negated_operator_that_passed() {
+    let p = parse(gh_doc(json!({
+        "StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/*"},
+        "StringNotEquals": {"token.actions.githubusercontent.com:repository": "O/R"}
+    })));
+    let d = eval(&p, gh_claims(json!({})));
+    assert_eq!(d.decision, DecisionKind::Allow);
+    assert!(has_lint(&d.lints, LintCode::CaseOnlyMismatch));
+}
+
+#[test]
+fn gh_ignore_case_operator_has_no_case_lint() {
+    let p = parse(gh_doc(json!({"StringEqualsIgnoreCase": {"token.actions.githubusercontent.com:sub": "REPO:O/R:REF:REFS/HEADS/MAIN"}})));
+    let d = eval(&p, gh_claims(json!({})));
+    assert_eq!(d.decision, DecisionKind::Allow);
+    assert!(!has_lint(&d.lints, LintCode::CaseOnlyMismatch));
+}
+
+#[test]
+fn gh_missing_sub_condition_is_an_error_lint() {
+    let p = parse(gh_doc(json!({"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}})));
+    let l = p.lints().iter().find(|l| l.code == LintCode::MissingSubCondition).unwrap();
+    assert_eq!(l.severity, Severity::Error);
+    assert_eq!(l.path, "$.Statement[0]");
+    assert_eq!(eval(&p, gh_claims(json!({"sub": "repo:anyone/else:ref:refs/heads/main"}))).decision, DecisionKind::Allow);
+}
+
+#[test]
+fn gh_sub_condition_present_means_no_missing_sub_lint() {
+    assert!(!has_lint(gh_typical().lints(), LintCode::MissingSubCondition));
+    assert!(!has_lint(gh_typical().lints(), LintCode::MissingAudCondition));
+}
+
+#[test]
+fn gh_negated_sub_condition_does_not_count_as_constraint() {
+    let p = parse(gh_doc(json!({"StringNotLike": {"token.actions.githubusercontent.com:sub": "repo:evil/*"}})));
+    assert!(has_lint(p.lints(), LintCode::MissingSubCondition));
+}
+
+#[test]
+fn gh_enterprise_issuer_subpath() {
+    let fed = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com/acme";
+    let p = parse(json!({"Version": "2012-10-17", "Statement": {
+        "Effect": "Allow", "Principal": {"Federated": fed}, "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {"StringEquals": {"token.actions.githubusercontent.com/acme:environment": "prod",
+                                       "token.actions.githubusercontent.com/acme:sub": "repo:o/r:environment:prod"}}}}));
+    let claims = gh_claims(json!({"iss": "https://token.actions.githubusercontent.com/acme", "environment": "prod", "sub": "repo:o/r:environment:prod"}));
+    let d = eval(&p, claims);
+    assert_eq!(d.decision, DecisionKind::Allow, "{}", d.reason);
+    assert_eq!(d.statements[0].path, "$.Statement");
+}
+
+#[test]
+fn gh_subpath_token_does_not_match_base_principal() {
+    let d = eval(&gh_typical(), gh_claims(json!({"iss": "https://token.actions.githubusercontent.com/acme"})));
+    assert_eq!(d.decision, DecisionKind::ImplicitDeny);
+    assert!(!d.statements[0].principal_matched);
+    // The keys are for the base provider, so they are missing for this token too.
+    assert!(d.statements[0].conditions.iter().all(|c| c.token_values.is_none()));
+}
+
+#[test]
+fn gh_key_names_compare_case_insensitively() {
+    let p = parse(gh_doc(json!({"StringLike": {"Token.Actions.GitHubUserContent.com:SUB": "repo:o/*"}})));
+    let d = eval(&p, gh_claims(json!({})));
+    assert_eq!(d.decision, DecisionKind::Allow);
+    assert_eq!(d.statements[0].conditions[0].key, "Token.Actions.GitHubUserContent.com:SUB");
+    assert_eq!(d.statements[0].conditions[0].claim.as_deref(), Some("sub"));
+}
+
+#[test]
+fn gh_two_keys_in_one_operator_are_anded() {
+    let p = parse(gh_doc(json!({"StringEquals": {
+        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+        "token.actions.githubusercontent.com:sub": "repo:o/r:ref:refs/heads/dev"
+    }})));
+    let d = eval(&p, gh_claims(json!({})));
+    assert_eq!(d.decision, DecisionKind::ImplicitDeny);
+    assert_eq!(d.statements[0].conditions.iter().filter(|c| c.matched).count(), 1);
+}
+
+#[test]
+fn gh_star_vs_question() {
+    let star = parse(gh_doc(json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/r:ref:refs/heads/rel-*"}})));
+    let q = parse(gh_doc(json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/r:ref:refs/heads/rel-?"}})));
+    let t1 = gh_claims(json!({"sub": "repo:o/r:ref:refs/heads/rel-1"}));
+    let t10 = gh_claims(json!({"sub": "repo:o/r:ref:refs/heads/rel-10"}));
+    let t0 = gh_claims(json!({"sub": "repo:o/r:ref:refs/heads/rel-"}));
+    assert_eq!(eval(&star, t1.clone()).decision, DecisionKind::Allow);
+    assert_eq!(eval(&star, t10.clone()).decision, DecisionKind::Allow);
+    assert_eq!(eval(&star, t0.clone()).decision, DecisionKind::Allow);
+    assert_eq!(eval(&q, t1).decision, DecisionKind::Allow);
+    assert_eq!(eval(&q, t10).decision, DecisionKind::ImplicitDeny);
+    assert_eq!(eval(&q, t0).decision, DecisionKind::ImplicitDeny);
+}
+
+#[test]
+fn gh_star_in_string_equals_lints() {
+    let p = parse(gh_doc(json!({"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:o/r:*"}})));
+    let l = p.lints().iter().find(|l| l.code == LintCode::StringEqualsWithWildcard).unwrap();
+    assert_eq!(l.path, "$.Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub']");
+    assert_eq!(eval(&p, gh_claims(json!({}))).decision, DecisionKind::ImplicitDeny);
+}
+
+#[test]
+fn gh_string_like_without_wildcard_lints_with_value_path() {
+    let p = parse(gh_doc(json!({"StringLike": {"token.actions.githubusercontent.com:sub": ["repo:o/r:*", "repo:o/r:ref:refs/heads/main"]}})));
+    let l = p.lints().iter().find(|l| l.code == LintCode::StringLikeWithoutWildcard).unwrap();
+    assert_eq!(l.path, "$.Statement[0].Condition.StringLike['token.actions.githubusercontent.com:sub'][1]");
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Explicit deny
+
+#[test]
+fn deny_without_conditions_denies_everything_trusted() {
+    let p = parse(json!({"Statement": [
+        {"Effect": "Allow", "Principal": {"Federated": GH_FED}, "Action": "sts:AssumeRoleWithWebIdentity"},
+        {"Effect": "Deny", "Principal": {"Federated": GH_FED}, "Action": "sts:*"}
+    ]}));
+    let d = eval(&p, gh_claims(json!({})));
+    assert_eq!(d.decision, DecisionKind::Deny);
+}
+
+#[test]
+fn deny_not_matching_leaves_allow() {
+    let p = parse(json!({"Statement": [
+        {"Effect": "Deny", "Principal": {"Federated": GH_FED}, "Action": "sts:AssumeRoleWithWebIdentity",
+         "Condition": {"StringEquals": {"token.actions.githubusercontent.com:ref": "refs/heads/evil"}}},
+        {"Effect": "Allow", "Principal": {"Federated": GH_FED}, "Action": "sts:AssumeRoleWithWebIdentity",
+         "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/*"}}}
+    ]}));
+    let d = eval(&p, gh_claims(json!({})));
+    assert_eq!(d.decision, DecisionKind::Allow);
+    assert!(d.reason.contains("statement 1"));
+}
+
+#[test]
+fn deny_only_policy_is_implicit_deny_when_not_matching() {
+    let p = parse(json!({"Statement": {"Effect": "Deny", "Principal": {"Federated": GH_FED}, "Action": "sts:*",
+        "Condition": {"StringEquals": {"token.actions.githubusercontent.com:ref": "refs/heads/evil"}}}}));
+    let d = eval(&p, gh_claims(json!({})));
+    assert_eq!(d.decision, DecisionKind::ImplicitDeny);
+    assert!(d.reason.contains("no Allow statement"));
+}
+
+#[test]
+fn deny_with_negated_operator_on_missing_key_denies() {
+    // StringNotEquals on a missing key is true: the Deny applies.
+    let p = parse(json!({"Statement": [
+        {"Effect": "Allow", "Principal": {"Federated": GH_FED}, "Action": "sts:AssumeRoleWithWebIdentity",
+         "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/*"}}},
+        {"Effect": "Deny", "Principal": {"Federated": GH_FED}, "Action": "sts:AssumeRoleWithWebIdentity",
+         "Condition": {"StringNotEquals": {"token.actions.githubusercontent.com:environment": "prod"}}}
+    ]}));
+    assert_eq!(eval(&p, gh_claims(json!({}))).decision, DecisionKind::Deny);
+    assert_eq!(eval(&p, gh_claims(json!({"environment": "prod"}))).decision, DecisionKind::Allow);
+}
+
+#[test]
+fn deny_with_not_action() {
+    let p = parse(json!({"Statement": [
+        {"Effect": "Allow", "Principal": {"Federated": GH_FED}, "Action": "sts:AssumeRoleWithWebIdentity",
+         "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/*"}}},
+        {"Effect": "Deny", "Principal": {"Federated": GH_FED}, "NotAction": "sts:TagSession"}
+    ]}));
+    assert_eq!(eval(&p, gh_claims(json!({}))).decision, DecisionKind::Deny);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Google, Cognito, CircleCI, Oracle
+
+fn google_doc(cond: Value) -> Value {
+    json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Federated": "accounts.google.com"},
+        "Action": "sts:AssumeRoleWithWebIdentity", "Condition": cond}]})
+}
+
+#[test]
+fn google_aud_key_is_azp_when_present() {
+    let p = parse(google_doc(json!({"StringEquals": {"accounts.google.com:aud": "client-a"}})));
+    let d = eval(&p, json!({"iss": "https://accounts.google.com", "azp": "client-a", "aud": "client-b", "sub": "1"}));
+    assert_eq!(d.decision, DecisionKind::Allow);
+    assert_eq!(d.statements[0].conditions[0].claim.as_deref(), Some("azp"));
+    let d = eval(&p, json!({"iss": "https://accounts.google.com", "azp": "client-x", "aud": "client-a", "sub": "1"}));
+    assert_eq!(d.decision, DecisionKind::ImplicitDeny);
+}
+
+#[test]
+fn google_aud_key_is_aud_without_azp() {
+    let p = parse(google_doc(json!({"StringEquals": {"accounts.google.com:aud": "client-b"}})));
+    let d = eval(&p, json!({"iss": "https://accounts.google.com", "aud": "client-b", "sub": "1"}));
+    assert_eq!(d.decision, DecisionKind::Allow);
+    assert_eq!(d.statements[0].conditions[0].claim.as_deref(), Some("aud"));
+}
+
+#[test]
+fn google_oaud_is_always_aud() {
+    let p = parse(google_doc(json!({"StringEquals": {"accounts.google.com:oaud": "client-b", "accounts.google.com:aud": "client-a"}})));
+    let d = eval(&p, json!({"iss": "https://accounts.google.com", "azp": "client-a", "aud": "client-b", "sub": "1"}));
+    assert_eq!(d.decision, DecisionKind::Allow);
+}
+
+#[test]
+fn google_issuer_without_scheme() {
+    let p = parse(google_doc(json!({"StringEquals": {"accounts.google.com:sub": "1"}})));
+    let d = eval(&p, json!({"iss": "accounts.google.com", "aud": "x", "sub": "1"}));
+    assert_eq!(d.decision, DecisionKind::Allow);
+}
+
+#[test]
+fn google_organization_number_is_numeric_and_warns() {
+    let p = parse(google_doc(json!({"NumericEquals": {"accounts.google.com:google/organization_number": 123456789012u64}, "StringEquals": {"accounts.google.com:sub": "1"}})));
+    let d = eval(&p, json!({"iss": "https://accounts.google.com", "aud": "x", "sub": "1", "google": {"organization_number": 123456789012u64}}));
+    assert_eq!(d.decision, DecisionKind::Allow);
+    assert!(d.warnings.iter().any(|w| w.rule == "google-organization-number-location" && w.decisive));
+    assert!(has_lint(&d.lints, LintCode::UnconfirmedRule));
+}
+
+#[test]
+fn oaud_is_not_exposed_for_other_providers() {
+    let d = check_cond("StringEquals", "oaud", json!("x"), json!({"aud": "x"}), false);
+    assert!(d.reason.contains("AWS does not expose oaud"), "{}", d.reason);
+}
+
+#[test]
+fn cognito_amr_with_for_any_value() {
+    let p = parse(json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"Federated": "cognito-identity.amazonaws.com"}, "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {"StringEquals": {"cognito-identity.amazonaws.com:aud": "us-east-1:pool"},
+                      "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"}}}]}));
+    let claims = json!({"iss": "https://cognito-identity.amazonaws.com", "aud": "us-east-1:pool", "sub": "us-east-1:id",
+        "amr": ["authenticated", "cognito-idp.us-east-1.amazonaws.com/pool", "cognito-idp:…:CognitoSignIn:x"]});
+    assert_eq!(eval(&p, claims).decision, DecisionKind::Allow);
+    let unauth = json!({"iss": "https://cognito-identity.amazonaws.com", "aud": "us-east-1:pool", "sub": "x", "amr": ["unauthenticated"]});
+    assert_eq!(eval(&p, unauth).decision, DecisionKind::ImplicitDeny);
+}
+
+#[test]
+fn cognito_amr_without_set_operator_never_matches_and_lints() {
+    let p = parse(json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"Federated": "cognito-identity.amazonaws.com"}, "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {"StringEquals": {"cognito-identity.amazonaws.com:amr": "authenticated"}}}]}));
+    assert!(has_lint(p.lints(), LintCode::MultiValuedKeyWithoutSetOperator));
+    let d = eval(&p, json!({"iss": "https://cognito-identity.amazonaws.com", "amr": ["authenticated"]}));
+    assert_eq!(d.decision, DecisionKind::ImplicitDeny);
+    assert_eq!(d.statements[0].conditions[0].unconfirmed, Some("multi-valued-without-set-operator"));
+    assert!(d.warnings.iter().any(|w| w.rule == "multi-valued-without-set-operator" && w.decisive));
+}
+
+#[test]
+fn circleci_project_id_key() {
+    let prefix = "oidc.circleci.com/org/0f2c";
+    let p = parse(json!({"Statement": {"Effect": "Allow",
+        "Principal": {"Federated": format!("arn:aws:iam::123456789012:oidc-provider/{prefix}")},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {"StringEquals": {format!("{prefix}:oidc.circleci.com/project-id"): "proj-1", format!("{prefix}:sub"): "org/0f2c/project/proj-1/user/u"}}}}));
+    let d = eval(&p, json!({"iss": format!("https://{prefix}"), "sub": "org/0f2c/project/proj-1/user/u", "aud": "0f2c", "oidc.circleci.com/project-id": "proj-1"}));
+    assert_eq!(d.decision, DecisionKind::Allow, "{}", d.reason);
+}
+
+#[test]
+fn oracle_rpst_id_key() {
+    let prefix = "idcs-abc123.identity.oraclecloud.com";
+    let p = parse(json!({"Statement": {"Effect": "Allow",
+        "Principal": {"Federated": format!("arn:aws:iam::123456789012:oidc-provider/{prefix}")},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {"StringEquals": {format!("{prefix}:rpst_id"): "rp-1", format!("{prefix}:sub"): "s"}}}}));
+    let d = eval(&p, json!({"iss": format!("https://{prefix}"), "sub": "s", "rpst_id": "rp-1"}));
+    assert_eq!(d.decision, DecisionKind::Allow, "{}", d.reason);
+    // rpst_id is not exposed for other providers
+    let lints = parse(doc(json!({"StringEquals": {"oidc.example.com:rpst_id": "x", "oidc.example.com:sub": "s"}}))).lints().to_vec();
+    assert!(has_lint(&lints, LintCode::KeyNotExposed));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Principal and provider
+
+#[test]
+fn provider_prefix_kept_exactly_including_trailing_slash() {
+    let d = eval(&fly_policy(), json!({"iss": "https://oidc.fly.io/acme/", "aud": "sts.amazonaws.com", "sub": "acme:web:1"}));
+    assert_eq!(d.decision, DecisionKind::ImplicitDeny);
+    assert_eq!(d.provider.as_deref(), Some("oidc.fly.io/acme/"));
+    let pr = d.statements[0].principal.as_ref().unwrap();
+    assert!(!pr.matched);
+    assert!(pr.reason.contains("exactly"), "{}", pr.reason);
+}
+
+#[test]
+fn provider_http_scheme_is_not_removed() {
+    let d = eval(&fly_policy(), json!({"iss": "http://oidc.fly.io/acme", "aud": "sts.amazonaws.com", "sub": "acme:web:1"}));
+    assert_eq!(d.provider.as_deref(), Some("http://oidc.fly.io/acme"));
+    assert_eq!(d.decision, DecisionKind::ImplicitDeny);
+}
+
+#[test]
+fn provider_override_from_context() {
+    let claims = obj(json!({"iss": "https://elsewhere.example", "aud": "sts.amazonaws.com", "sub": "acme:web:1"}));
+    let ctx = EvalContext { provider: Some("oidc.fly.io/acme".into()) };
+    let d = eval_ctx(&fly_policy(), &claims, &ctx);
+    assert_eq!(d.decision, DecisionKind::Allow);
+    assert_eq!(d.provider.as_deref(), Some("oidc.fly.io/acme"));
+}
+
+#[test]
+fn no_iss_no_provider() {
+    let d = eval(&fly_policy(), json!({"aud": "sts.amazonaws.com", "sub": "acme:web:1"}));
+    assert_eq!(d.decision, DecisionKind::ImplicitDeny);
+    assert_eq!(d.provider, None);
+    assert!(d.statements[0].principal.as_ref().unwrap().reason.contains("no iss"));
+    assert!(d.statements[0].conditions.iter().all(|c| c.token_values.is_none()));
+}
+
+#[test]
+fn principal_everyone_matches_and_lints() {
+    for principal in [json!("*"), json!({"AWS": "*"}), json!({"AWS": ["arn:aws:iam::123456789012:root", "*"]})] {
+        let p = parse(json!({"Statement": {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRoleWithWebIdentity"}}));
+        assert!(p.lints().iter().any(|l| l.code == LintCode::PrincipalWildcard && l.severity == Severity::Error));
+        assert_eq!(eval(&p, json!({"iss": "https://anything.example"})).decision, DecisionKind::Allow);
+    }
+}
+
+#[test]
+fn federated_wildcard_matches_with_unconfirmed_warning() {
+    let p = parse(json!({"Statement": {"Effect": "Allow", "Principal": {"Federated": "*"}, "Action": "sts:AssumeRoleWithWebIdentity"}}));
+    let d = eval(&p, json!({"iss": "https://anything.example"}));
+    assert_eq!(d.decision, DecisionKind::Allow);
+    assert!(d.warnings.iter().any(|w| w.rule == "federated-wildcard-matches-any" && w.decisive));
+}
+
+#[test]
+fn principal_list_second_provider_matches() {
+    let p = parse(json!({"Statement": {"Effect": "Allow",
+        "Principal": {"Federated": [FED, GH_FED]}, "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/*", "oidc.example.com:sub": "*"}}}}));
+    // Keys of the other provider are missing for this token, so this statement needs both: implicit deny.
+    let d = eval(&p, gh_claims(json!({})));
+    assert!(d.statements[0].principal_matched);
+    assert_eq!(d.decision, DecisionKind::ImplicitDeny);
+    let other = d.statements[0].conditions.iter().find(|c| c.key.starts_with("oidc.example.com")).unwrap();
+    assert!(other.reason.contains("another provider"), "{}", other.reason);
+}
+
+#[test]
+fn key_of_untrusted_provider_lints() {
+    let p = parse(gh_doc(json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/*", "oidc.example.com:aud": "x"}})));
+    assert!(has_lint(p.lints(), LintCode::KeyProviderMismatch));
+}
+
+#[test]
+fn saml_and_service_principals_never_match() {
+    let p = parse(json!({"Statement": [
+        {"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::123456789012:saml-provider/Okta"}, "Action": "sts:AssumeRoleWithSAML"},
+        {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    ]}));
+    assert!(has_lint(p.lints(), LintCode::PrincipalNotFederated));
+    assert!(has_lint(p.lints(), LintCode::ActionNotWebIdentity));
+    let d = eval(&p, gh_claims(json!({})));
+    assert_eq!(d.decision, DecisionKind::ImplicitDeny);
+    assert!(d.statements[1].principal.as_ref().unwrap().reason.contains("Service: ec2.amazonaws.com"));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Action
+
+fn with_action(field: &str, action: Value) -> Policy {
+    let mut s = obj(json!({"Effect": "Allow", "Principal": {"Federated": FED}, "Condition": {"StringEquals": {"oidc.example.com:sub": "s"}}}));
+    s.insert(field.to_owned(), action);
+    parse(json!({"Statement": [Value::Object(s)]}))
+}
+
+#[test]
+fn action_forms() {
+    let claims = json!({"iss": "https://oidc.example.com", "sub": "s"});
+    for (field, action, allow) in [
+        ("Action", json!("sts:AssumeRoleWithWebIdentity"), true),
+        ("Action", json!("STS:assumerolewithwebidentity"), true),
+        ("Action", json!("sts:*"), true),
+        ("Action", json!("*"), true),
+        ("Action", json!("sts:AssumeRoleWith?ebIdentity"), true),
+        ("Action", json!("sts:AssumeRole"), false),
+        ("Action", json!(["sts:TagSession", "sts:AssumeRoleWithWebIdentity"]), true),
+        ("Action", json!("iam:*"), false),
+        ("NotAction", json!("sts:AssumeRole"), true),
+        ("NotAction", json!("sts:*"), false),
+        ("NotAction", json!(["sts:TagSession", "sts:assumeRoleWithWebIdentity"]), false),
+    ] {
+        let p = with_action(field, action.clone());
+        let d = eval(&p, claims.clone());
+        assert_eq!(d.decision == DecisionKind::Allow, allow, "{field} {action}: {}", d.reason);
+        assert_eq!(d.statements[0].action.as_ref().unwrap().field, field);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Keys that are not token claims
+
+#[test]
+fn context_keys_are_missing() {
+    let p = parse(doc(json!({"StringEquals": {"oidc.example.com:sub": "s"}, "IpAddress": {"aws:SourceIp": "10.0.0.0/8"}})));
+    assert!(has_lint(p.lints(), LintCode::KeyNotFromToken));
+    let d = eval(&p, json!({"iss": "https://oidc.example.com", "sub": "s"}));
+    assert_eq!(d.decision, DecisionKind::ImplicitDeny);
+    let c = d.statements[0].conditions.iter().find(|c| c.key == "aws:SourceIp").unwrap();
+    assert!(c.reason.contains("request context"));
+}
+
+#[test]
+fn key_without_prefix_is_missing_and_lints() {
+    let p = parse(doc(json!({"StringEquals": {"sub": "s"}})));
+    assert!(p.lints().iter().any(|l| l.code == LintCode::KeyNotExposed && l.severity == Severity::Error));
+    assert_eq!(eval(&p, json!({"iss": "https://oidc.example.com", "sub": "s"})).decision, DecisionKind::ImplicitDeny);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Policy variables
+
+fn gh_var_doc(version: Option<&str>, cond: Value) -> Policy {
+    let mut d = obj(gh_doc(cond));
+    match version {
+        Some(v) => {
+            d.insert("Version".into(), json!(v));
+        }
+        None => {
+            d.remove("Version");
+        }
+    }
+    parse(Value::Object(d))
+}
+
+#[test]
+fn var_star_is_literal_star() {
+    let p = gh_var_doc(Some("2012-10-17"), json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/r:${*}"}}));
+    assert_eq!(eval(&p, gh_claims(json!({"sub": "repo:o/r:*"}))).decision, DecisionKind::Allow);
+    assert_eq!(eval(&p, gh_claims(json!({"sub": "repo:o/r:x"}))).decision, DecisionKind::ImplicitDeny);
+}
+
+#[test]
+fn var_question_and_dollar_are_literal() {
+    let p = gh_var_doc(Some("2012-10-17"), json!({"StringLike": {"token.actions.githubusercontent.com:sub": "a${?}b${$}*"}}));
+    assert_eq!(eval(&p, gh_claims(json!({"sub": "a?b$tail"}))).decision, DecisionKind::Allow);
+    assert_eq!(eval(&p, gh_claims(json!({"sub": "axb$tail"}))).decision, DecisionKind::ImplicitDeny);
+}
+
+#[test]
+fn var_key_substitution() {
+    let p = gh_var_doc(Some("2012-10-17"), json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:${token.actions.githubusercontent.com:repository}:*"}}));
+    assert_eq!(eval(&p, gh_claims(json!({}))).decision, DecisionKind::Allow);
+    assert_eq!(eval(&p, gh_claims(json!({"repository": "o/other"}))).decision, DecisionKind::ImplicitDeny);
+}
+
+#[test]
+fn var_value_is_literal_in_string_like() {
+    // The repository claim carries a `*`; substituted, it is not a wildcard.
+    let p = gh_var_doc(Some("2012-10-17"), json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:${token.actions.githubusercontent.com:repository}"}}));
+    let d = eval(&p, gh_claims(json!({"repository": "o/*", "sub": "repo:o/r"})));
+    assert_eq!(d.decision, DecisionKind::ImplicitDeny);
+    assert!(d.warnings.iter().any(|w| w.rule == "variable-value-literal-in-like"));
+    assert_eq!(eval(&p, gh_claims(json!({"repository": "o/*", "sub": "repo:o/*"}))).decision, DecisionKind::Allow);
+}
+
+#[test]
+fn var_default_when_missing() {
+    let p = gh_var_doc(Some("2012-10-17"), json!({"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:o/r:environment:${token.actions.githubusercontent.com:environment, 'dev'}"}}));
+    assert_eq!(eval(&p, gh_claims(json!({"sub": "repo:o/r:environment:dev"}))).decision, DecisionKind::Allow);
+    assert_eq!(eval(&p, gh_claims(json!({"sub": "repo:o/r:environment:prod", "environment": "prod"}))).decision, DecisionKind::Allow);
+    assert_eq!(eval(&p, gh_claims(json!({"sub": "repo:o/r:environment:dev", "environment": "prod"}))).decision, DecisionKind::ImplicitDeny);
+}
+
+#[test]
+fn var_without_value_fails_positive_and_passes_negated() {
+    let pos = gh_var_doc(Some("2012-10-17"), json!({"StringEquals": {"token.actions.githubusercontent.com:sub": "${aws:username}"}}));
+    assert!(has_lint(pos.lints(), LintCode::UnknownVariable));
+    let d = eval(&pos, gh_claims(json!({})));
+    assert_eq!(d.decision, DecisionKind::ImplicitDeny);
+    assert!(d.statements[0].conditions[0].reason.contains("${aws:username} has no value"), "{}", d.statements[0].conditions[0].reason);
+    let neg = gh_var_doc(Some("2012-10-17"), json!({
+        "StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/*"},
+        "StringNotEquals": {"token.actions.githubusercontent.com:sub": "${aws:username}"}
+    }));
+    assert_eq!(eval(&neg, gh_claims(json!({}))).decision, DecisionKind::Allow);
+}
+
+#[test]
+fn var_unknown_token_key_has_no_value() {
+    let p = gh_var_doc(Some("2012-10-17"), json!({"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:${token.actions.githubusercontent.com:repository_owner}/r:ref:refs/heads/main"}}));
+    assert!(has_lint(p.lints(), LintCode::UnknownVariable));
+    assert_eq!(eval(&p, gh_claims(json!({}))).decision, DecisionKind::ImplicitDeny);
+}
+
+#[test]
+fn var_literal_under_2008_and_no_version() {
+    for v in [Some("2008-10-17"), None] {
+        let p = gh_var_doc(v, json!({"StringEquals": {"token.actions.githubusercontent.com:sub": "${token.actions.githubusercontent.com:repository}"}}));
+        assert!(has_lint(p.lints(), LintCode::VariablesNotEnabled));
+        assert_eq!(eval(&p, gh_claims(json!({"sub": "o/r"}))).decision, DecisionKind::ImplicitDeny);
+        assert_eq!(
+            eval(&p, gh_claims(json!({"sub": "${token.actions.githubusercontent.com:repository}"}))).decision,
+            DecisionKind::Allow
+        );
+    }
+}
+
+#[test]
+fn var_in_arn_like() {
+    let p = gh_var_doc(Some("2012-10-17"), json!({
+        "StringLike": {"token.actions.githubusercontent.com:sub": "*"},
+        "ArnLike": {"token.actions.githubusercontent.com:workflow": "arn:aws:iam::*:role/${token.actions.githubusercontent.com:actor}"}
+    }));
+    assert_eq!(eval(&p, gh_claims(json!({"workflow": "arn:aws:iam::1:role/octocat"}))).decision, DecisionKind::Allow);
+    assert_eq!(eval(&p, gh_claims(json!({"workflow": "arn:aws:iam::1:role/other"}))).decision, DecisionKind::ImplicitDeny);
+}
+
+#[test]
+fn var_in_bool() {
+    let p = gh_var_doc(Some("2012-10-17"), json!({
+        "StringLike": {"token.actions.githubusercontent.com:sub": "*"},
+        "Bool": {"token.actions.githubusercontent.com:workflow": "${token.actions.githubusercontent.com:actor}"}
+    }));
+    assert_eq!(eval(&p, gh_claims(json!({"workflow": "true", "actor": "TRUE"}))).decision, DecisionKind::Allow);
+    assert_eq!(eval(&p, gh_claims(json!({"workflow": "true", "actor": "false"}))).decision, DecisionKind::ImplicitDeny);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// UNCONFIRMED rules, warnings, and the result shape
+
+#[test]
+fn aud_array_warning_is_decisive() {
+    let p = parse(doc(json!({"StringEquals": {"oidc.example.com:aud": "sts.amazonaws.com", "oidc.example.com:sub": "s"}})));
+    let d = eval(&p, json!({"iss": "https://oidc.example.com", "sub": "s", "aud": ["sts.amazonaws.com", "other"]}));
+    assert_eq!(d.decision, DecisionKind::ImplicitDeny);
+    let w = d.warnings.iter().find(|w| w.rule == "aud-array-multi-valued").unwrap();
+    assert!(w.decisive);
+    assert!(d.lints.iter().any(|l| l.code == LintCode::UnconfirmedRule));
+}
+
+#[test]
+fn unconfirmed_rule_not_decisive_when_something_else_fails() {
+    let p = parse(doc(json!({"StringEquals": {"oidc.example.com:aud": "sts.amazonaws.com", "oidc.example.com:sub": "s"}})));
+    let d = eval(&p, json!({"iss": "https://oidc.example.com", "sub": "other", "aud": ["sts.amazonaws.com", "other"]}));
+    let w = d.warnings.iter().find(|w| w.rule == "aud-array-multi-valued").unwrap();
+    assert!(!w.decisive);
+    assert!(!d.lints.iter().any(|l| l.code == LintCode::UnconfirmedRule));
+}
+
+#[test]
+fn incomparable_value_warns() {
+    let p = parse(doc(json!({"NumericNotEquals": {"oidc.example.com:sub": 1}})));
+    let d = eval(&p, json!({"iss": "https://oidc.example.com", "sub": "abc"}));
+    assert_eq!(d.decision, DecisionKind::ImplicitDeny);
+    assert_eq!(d.statements[0].conditions[0].unconfirmed, Some("incomparable-value-no-match"));
+    assert!(d.statements[0].conditions[0].reason.contains("is not a number"));
+}
+
+#[test]
+fn decision_json_shape() {
+    let d = eval(&gh_typical(), gh_claims(json!({"sub": "repo:o/r:pull_request"})));
+    let js = serde_json::to_value(&d).unwrap();
+    assert_eq!(js["decision"], "implicit-deny");
+    assert_eq!(js["dialect"], "aws");
+    assert_eq!(js["provider"], GH);
+    let s = &js["statements"][0];
+    for k in ["index", "sid", "effect", "principalMatched", "actionMatched", "conditionsMatched", "matched", "principal", "action", "conditions"] {
+        assert!(s.get(k).is_some(), "statement lacks {k}");
+    }
+    assert_eq!(s["effect"], "Allow");
+    let c = &s["conditions"][1];
+    for k in ["operator", "baseOperator", "setOperator", "ifExists", "key", "claim", "policyValues", "tokenValues", "matched", "reason", "path"] {
+        assert!(c.get(k).is_some(), "condition lacks {k}");
+    }
+    assert_eq!(c["setOperator"], Value::Null);
+    assert!(c.get("unconfirmed").is_none());
+    assert_eq!(c["tokenValues"], json!(["repo:o/r:pull_request"]));
+    assert!(js["lints"].is_array() && js["warnings"].is_array());
+    assert!(js["reason"].as_str().unwrap().starts_with("implicit deny"));
+}
+
+#[test]
+fn missing_token_values_serialize_as_null_and_set_operator_names() {
+    let c = check_cond("ForAnyValue:StringEqualsIfExists", "amr", json!("mfa"), json!({}), true);
+    let js = serde_json::to_value(&c).unwrap();
+    assert_eq!(js["tokenValues"], Value::Null);
+    assert_eq!(js["setOperator"], "ForAnyValue");
+    assert_eq!(js["ifExists"], true);
+    assert_eq!(js["baseOperator"], "StringEquals");
+    assert_eq!(js["operator"], "ForAnyValue:StringEqualsIfExists");
+}
+
+#[test]
+fn lint_json_shape() {
+    let p = parse(gh_doc(json!({"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}})));
+    let js = serde_json::to_value(p.lints()).unwrap();
+    let l = js.as_array().unwrap().iter().find(|l| l["code"] == "missing-sub-condition").unwrap();
+    assert_eq!(l["severity"], "error");
+    assert_eq!(l["path"], "$.Statement[0]");
+}
+
+#[test]
+fn parse_str_and_auto() {
+    let text = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Federated":"accounts.google.com"},"Action":"sts:AssumeRoleWithWebIdentity"}}"#;
+    let p = Policy::parse_str(text, DialectChoice::Auto).unwrap();
+    assert_eq!(p.dialect(), "aws");
+    let e = Policy::parse_str(r#"{"Statement":[],"Statement":[]}"#, DialectChoice::Aws).unwrap_err();
+    assert_eq!(e.code, ErrorCode::PolicyInvalid);
+    assert!(e.message.contains("duplicate"));
+}
+
+#[test]
+fn empty_condition_block_is_allowed() {
+    let p = parse(json!({"Statement": {"Effect": "Allow", "Principal": {"Federated": FED}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {}}}));
+    assert!(has_lint(p.lints(), LintCode::MissingSubCondition));
+    assert_eq!(eval(&p, json!({"iss": "https://oidc.example.com"})).decision, DecisionKind::Allow);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Malformed documents: ERR_POLICY_INVALID with the exact path
+
+fn base_stmt() -> Map<String, Value> {
+    obj(json!({"Effect": "Allow", "Principal": {"Federated": FED}, "Action": "sts:AssumeRoleWithWebIdentity"}))
+}
+
+fn with(field: &str, v: Value) -> Value {
+    let mut s = base_stmt();
+    s.insert(field.into(), v);
+    json!({"Version": "2012-10-17", "Statement": [Value::Object(s)]})
+}
+
+fn without(field: &str) -> Value {
+    let mut s = base_stmt();
+    s.remove(field);
+    json!({"Version": "2012-10-17", "Statement": [Value::Object(s)]})
+}
+
+fn cond_doc(cond: Value) -> Value {
+    with("Condition", cond)
+}
+
+macro_rules! bad_cases {
+    ($($name:ident: $doc:expr => $path:expr, $needle:expr;)*) => {
+        $( #[test] fn $name() { err_at($doc, $path, $needle); } )*
+    };
+}
+
+const K: &str = "$.Statement[0].Condition";
+
+bad_cases! {
+    bad_not_object: json!([]) => "$", "must be a JSON object";
+    bad_missing_statement: json!({"Version": "2012-10-17"}) => "$", "missing required field Statement";
+    bad_empty_statement: json!({"Statement": []}) => "$.Statement", "must not be empty";
+    bad_statement_string: json!({"Statement": "x"}) => "$.Statement", "found string";
+    bad_statement_item: json!({"Statement": [Value::Object(base_stmt()), "x"]}) => "$.Statement[1]", "must be an object";
+    bad_missing_effect: without("Effect") => "$.Statement[0]", "missing required field Effect";
+    bad_effect_case: with("Effect", json!("allow")) => "$.Statement[0].Effect", "\"allow\"";
+    bad_effect_type: with("Effect", json!(true)) => "$.Statement[0].Effect", "boolean";
+    bad_resource: with("Resource", json!("*")) => "$.Statement[0].Resource", "Has prohibited field Resource";
+    bad_not_principal: with("NotPrincipal", json!({"AWS": "*"})) => "$.Statement[0].NotPrincipal", "Has prohibited field NotPrincipal";
+    bad_not_resource: with("NotResource", json!("*")) => "$.Statement[0].NotResource", "Has prohibited field NotResource";
+    bad_action_and_not_action: with("NotAction", json!("sts:TagSession")) => "$.Statement[0]", "both Action and NotAction";
+    bad_no_action: without("Action") => "$.Statement[0]", "missing required field Action";
+    bad_action_type: with("Action", json!(7)) => "$.Statement[0].Action", "found number";
+    bad_action_item_type: with("Action", json!(["sts:TagSession", 7])) => "$.Statement[0].Action[1]", "must be strings";
+    bad_action_empty_list: with("Action", json!([])) => "$.Statement[0].Action", "empty list";
+    bad_action_no_service: with("Action", json!("AssumeRoleWithWebIdentity")) => "$.Statement[0].Action", "not an action";
+    bad_missing_principal: without("Principal") => "$.Statement[0]", "missing required field Principal";
+    bad_principal_string: with("Principal", json!("accounts.google.com")) => "$.Statement[0].Principal", "must be \"*\"";
+    bad_principal_empty: with("Principal", json!({})) => "$.Statement[0].Principal", "must not be empty";
+    bad_principal_type: with("Principal", json!({"Federeted": FED})) => "$.Statement[0].Principal.Federeted", "unknown principal type";
+    bad_principal_type_case: with("Principal", json!({"federated": FED})) => "$.Statement[0].Principal.federated", "did you mean \"Federated\"";
+    bad_federated_bare: with("Principal", json!({"Federated": "token.actions.githubusercontent.com"})) => "$.Statement[0].Principal.Federated", "invalid Federated principal";
+    bad_federated_item: with("Principal", json!({"Federated": [FED, "arn:aws:iam::12345:oidc-provider/x"]})) => "$.Statement[0].Principal.Federated[1]", "invalid Federated principal";
+    bad_federated_partial_wildcard: with("Principal", json!({"Federated": "arn:aws:iam::*:oidc-provider/x"})) => "$.Statement[0].Principal.Federated", "wildcards are not allowed";
+    bad_federated_number: with("Principal", json!({"Federated": 5})) => "$.Statement[0].Principal.Federated", "found number";
+    bad_condition_type: with("Condition", json!([])) => "$.Statement[0].Condition", "Condition must be an object";
+    bad_unknown_operator: json!({"Statement": [Value::Object(base_stmt()), {"Effect": "Allow", "Principal": {"Federated": FED}, "Action": "sts:*", "Condition": {"StringEquls": {"oidc.example.com:sub": "x"}}}]}) => "$.Statement[1].Condition.StringEquls", "unknown condition operator";
+    bad_operator_case: cond_doc(json!({"stringLike": {"a.b:sub": "x"}})) => &format!("{K}.stringLike"), "did you mean \"StringLike\"";
+    bad_null_if_exists: cond_doc(json!({"NullIfExists": {"a.b:sub": "true"}})) => &format!("{K}.NullIfExists"), "IfExists";
+    bad_set_null: cond_doc(json!({"ForAllValues:Null": {"a.b:sub": "true"}})) => &format!("{K}['ForAllValues:Null']"), "Null cannot take";
+    bad_bad_prefix: cond_doc(json!({"ForSomeValues:StringEquals": {"a.b:sub": "x"}})) => &format!("{K}['ForSomeValues:StringEquals']"), "unknown condition operator";
+    bad_block_type: cond_doc(json!({"StringEquals": "x"})) => &format!("{K}.StringEquals"), "must be an object";
+    bad_block_empty: cond_doc(json!({"StringEquals": {}})) => &format!("{K}.StringEquals"), "no condition keys";
+    bad_value_object: cond_doc(json!({"StringEquals": {"a.b:sub": {"x": 1}}})) => &format!("{K}.StringEquals['a.b:sub']"), "found object";
+    bad_value_nested_list: cond_doc(json!({"StringEquals": {"a.b:sub": ["x", ["y"]]}})) => &format!("{K}.StringEquals['a.b:sub'][1]"), "found array";
+    bad_value_null: cond_doc(json!({"StringEquals": {"a.b:sub": null}})) => &format!("{K}.StringEquals['a.b:sub']"), "found null";
+    bad_value_empty_list: cond_doc(json!({"StringEquals": {"a.b:sub": []}})) => &format!("{K}.StringEquals['a.b:sub']"), "at least one value";
+    bad_numeric: cond_doc(json!({"NumericLessThan": {"a.b:n": "ten"}})) => &format!("{K}.NumericLessThan['a.b:n']"), "needs a number";
+    bad_numeric_bool: cond_doc(json!({"NumericEquals": {"a.b:n": [1, true]}})) => &format!("{K}.NumericEquals['a.b:n'][1]"), "needs a number";
+    bad_date: cond_doc(json!({"DateLessThan": {"a.b:d": "next tuesday"}})) => &format!("{K}.DateLessThan['a.b:d']"), "ISO 8601";
+    bad_date_invalid_day: cond_doc(json!({"DateEquals": {"a.b:d": "2023-02-29"}})) => &format!("{K}.DateEquals['a.b:d']"), "ISO 8601";
+    bad_ip: cond_doc(json!({"IpAddress": {"a.b:ip": ["10.0.0.0/8", "10.0.0.0/33"]}})) => &format!("{K}.IpAddress['a.b:ip'][1]"), "CIDR";
+    bad_bool: cond_doc(json!({"Bool": {"a.b:b": "yes"}})) => &format!("{K}.Bool['a.b:b']"), "true or false";
+    bad_null_value: cond_doc(json!({"Null": {"a.b:b": "maybe"}})) => &format!("{K}.Null['a.b:b']"), "true or false";
+    bad_binary: cond_doc(json!({"BinaryEquals": {"a.b:b": "not base64!"}})) => &format!("{K}.BinaryEquals['a.b:b']"), "base64";
+    bad_arn: cond_doc(json!({"ArnLike": {"a.b:arn": "arn:aws:iam"}})) => &format!("{K}.ArnLike['a.b:arn']"), "needs an ARN";
+    bad_arn_number: cond_doc(json!({"ArnEquals": {"a.b:arn": 5}})) => &format!("{K}.ArnEquals['a.b:arn']"), "ARN string";
+    bad_var_in_numeric: cond_doc(json!({"NumericEquals": {"a.b:n": "${a.b:sub}"}})) => &format!("{K}.NumericEquals['a.b:n']"), "not allowed in Numeric";
+    bad_var_in_date: cond_doc(json!({"DateLessThan": {"a.b:d": ["2020-01-01", "${aws:CurrentTime}"]}})) => &format!("{K}.DateLessThan['a.b:d'][1]"), "not allowed in Date";
+    bad_var_in_ip: cond_doc(json!({"IpAddress": {"a.b:ip": "${aws:SourceIp}"}})) => &format!("{K}.IpAddress['a.b:ip']"), "not allowed in IP";
+    bad_var_in_null: cond_doc(json!({"Null": {"a.b:x": "${a.b:sub}"}})) => &format!("{K}.Null['a.b:x']"), "not allowed in Null";
+    bad_var_in_binary: cond_doc(json!({"BinaryEquals": {"a.b:x": "${a.b:sub}"}})) => &format!("{K}.BinaryEquals['a.b:x']"), "not allowed in Binary";
+    bad_var_unterminated: cond_doc(json!({"StringLike": {"a.b:sub": "repo:${a.b:repository"}})) => &format!("{K}.StringLike['a.b:sub']"), "unterminated";
+    bad_var_default_quotes: cond_doc(json!({"StringEquals": {"a.b:sub": "${a.b:x, dflt}"}})) => &format!("{K}.StringEquals['a.b:sub']"), "single quotes";
+    bad_version: json!({"Version": "2020-01-01", "Statement": [Value::Object(base_stmt())]}) => "$.Version", "\"2020-01-01\"";
+    bad_version_type: json!({"Version": 2012, "Statement": [Value::Object(base_stmt())]}) => "$.Version", "number";
+    bad_top_field: json!({"Statement": [Value::Object(base_stmt())], "Foo": 1}) => "$.Foo", "unknown top-level field";
+    bad_top_field_case: json!({"statement": [Value::Object(base_stmt())]}) => "$.statement", "did you mean \"Statement\"";
+    bad_id_type: json!({"Id": 1, "Statement": [Value::Object(base_stmt())]}) => "$.Id", "Id must be a string";
+    bad_statement_field: with("Principals", json!("*")) => "$.Statement[0].Principals", "unknown statement field";
+    bad_statement_field_case: with("condition", json!({})) => "$.Statement[0].condition", "did you mean \"Condition\"";
+    bad_sid_type: with("Sid", json!(1)) => "$.Statement[0].Sid", "Sid must be a string";
+    bad_duplicate_sid: json!({"Statement": [
+        {"Sid": "A", "Effect": "Allow", "Principal": {"Federated": FED}, "Action": "sts:*"},
+        {"Sid": "A", "Effect": "Deny", "Principal": {"Federated": FED}, "Action": "sts:*"}]}) => "$.Statement[1].Sid", "duplicate Sid";
+    bad_key_path_escaping: cond_doc(json!({"StringEquals": {"a'b:c": {}}})) => &format!("{K}.StringEquals['a\\'b:c']"), "found object";
+    bad_empty_key: cond_doc(json!({"StringEquals": {"": "x"}})) => &format!("{K}.StringEquals['']"), "must not be empty";
+}
+
+#[test]
+fn bad_json_text() {
+    let e = Policy::parse_str("{\"Statement\": [", DialectChoice::Aws).unwrap_err();
+    assert_eq!(e.code, ErrorCode::PolicyInvalid);
+    assert_eq!(e.path.as_deref(), Some("$"));
+    let deep = "[".repeat(100) + &"]".repeat(100);
+    let e = Policy::parse_str(&deep, DialectChoice::Aws).unwrap_err();
+    assert_eq!(e.path.as_deref(), Some("$"));
+}
+
+#[test]
+fn bad_deep_value() {
+    let mut v = json!("x");
+    for _ in 0..40 {
+        v = json!([v]);
+    }
+    let e = Policy::parse_value(&json!({"Statement": v}), DialectChoice::Aws).unwrap_err();
+    assert_eq!(e.path.as_deref(), Some("$"));
+}
