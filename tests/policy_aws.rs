@@ -29,7 +29,11 @@ fn obj(v: Value) -> Map<String, Value> {
 /// Evaluates and checks the trace contract.
 fn eval_ctx(p: &Policy, claims: &Map<String, Value>, ctx: &EvalContext) -> Decision {
     let d = p.evaluate(claims, ctx);
-    assert_eq!(d.recompute(), Ok(d.decision), "trace does not recompute to the decision: {d:#?}");
+    assert_eq!(
+        d.recompute(),
+        Ok(d.decision),
+        "trace does not recompute to the decision: {d:#?}"
+    );
     assert_eq!(p.decide(claims, ctx), d.decision, "fast path disagrees");
     let js = serde_json::to_value(&d).expect("decision serializes");
     assert!(js.get("decision").is_some() && js.get("statements").is_some());
@@ -94,7 +98,11 @@ fn err(doc: Value) -> oidc_trust::Error {
 fn err_at(doc: Value, path: &str, needle: &str) {
     let e = err(doc);
     assert_eq!(e.path.as_deref(), Some(path), "message: {}", e.message);
-    assert!(e.message.contains(needle), "message {:?} lacks {needle:?}", e.message);
+    assert!(
+        e.message.contains(needle),
+        "message {:?} lacks {needle:?}",
+        e.message
+    );
 }
 
 fn has_lint(d: &[oidc_trust::policy::Lint], code: LintCode) -> bool {
@@ -285,16 +293,26 @@ fn fly_policy() -> Policy {
 
 #[test]
 fn example_fly_allow() {
-    let d = eval(&fly_policy(), json!({"iss": "https://oidc.fly.io/acme", "aud": "sts.amazonaws.com", "sub": "acme:web:148e21ea7e46e8"}));
+    let d = eval(
+        &fly_policy(),
+        json!({"iss": "https://oidc.fly.io/acme", "aud": "sts.amazonaws.com", "sub": "acme:web:148e21ea7e46e8"}),
+    );
     assert_eq!(d.decision, DecisionKind::Allow);
     assert_eq!(d.provider.as_deref(), Some("oidc.fly.io/acme"));
 }
 
 #[test]
 fn example_fly_sub_implicit_deny() {
-    let d = eval(&fly_policy(), json!({"iss": "https://oidc.fly.io/acme", "aud": "sts.amazonaws.com", "sub": "acme:web-2:148e"}));
+    let d = eval(
+        &fly_policy(),
+        json!({"iss": "https://oidc.fly.io/acme", "aud": "sts.amazonaws.com", "sub": "acme:web-2:148e"}),
+    );
     assert_eq!(d.decision, DecisionKind::ImplicitDeny);
-    let failed: Vec<_> = d.statements[0].conditions.iter().filter(|c| !c.matched).collect();
+    let failed: Vec<_> = d.statements[0]
+        .conditions
+        .iter()
+        .filter(|c| !c.matched)
+        .collect();
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0].claim.as_deref(), Some("sub"));
     assert!(d.reason.contains("acme:web-2:148e"), "{}", d.reason);
@@ -328,11 +346,23 @@ fn gh_claims(extra: Value) -> Value {
 
 #[test]
 fn example_github_environment_changes_sub() {
-    let p = parse(gh_doc(json!({"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:o/r:ref:refs/heads/main"}})));
-    let d = eval(&p, gh_claims(json!({"environment": "prod", "sub": "repo:o/r:environment:prod"})));
+    let p = parse(gh_doc(
+        json!({"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:o/r:ref:refs/heads/main"}}),
+    ));
+    let d = eval(
+        &p,
+        gh_claims(json!({"environment": "prod", "sub": "repo:o/r:environment:prod"})),
+    );
     assert_eq!(d.decision, DecisionKind::ImplicitDeny);
-    let lint = d.lints.iter().find(|l| l.code == LintCode::GithubEnvironmentChangesSub).expect("environment lint");
-    assert_eq!(lint.path, "$.Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub']");
+    let lint = d
+        .lints
+        .iter()
+        .find(|l| l.code == LintCode::GithubEnvironmentChangesSub)
+        .expect("environment lint");
+    assert_eq!(
+        lint.path,
+        "$.Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub']"
+    );
     assert!(lint.message.contains("repo:o/r:environment:prod"));
 }
 
@@ -344,19 +374,49 @@ fn example_explicit_deny_wins() {
         {"Effect": "Deny", "Principal": {"Federated": GH_FED}, "Action": "sts:AssumeRoleWithWebIdentity",
          "Condition": {"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:o/x:ref:refs/heads/main"}}}
     ]}));
-    let d = eval(&p, gh_claims(json!({"sub": "repo:o/x:ref:refs/heads/main"})));
+    let d = eval(
+        &p,
+        gh_claims(json!({"sub": "repo:o/x:ref:refs/heads/main"})),
+    );
     assert_eq!(d.decision, DecisionKind::Deny);
     assert!(d.statements[0].matched && d.statements[1].matched);
-    assert!(d.reason.contains("explicitly denied by statement 1"), "{}", d.reason);
+    assert!(
+        d.reason.contains("explicitly denied by statement 1"),
+        "{}",
+        d.reason
+    );
     // Another repository of the same owner is allowed.
-    assert_eq!(eval(&p, gh_claims(json!({"sub": "repo:o/y:ref:refs/heads/main"}))).decision, DecisionKind::Allow);
+    assert_eq!(
+        eval(
+            &p,
+            gh_claims(json!({"sub": "repo:o/y:ref:refs/heads/main"}))
+        )
+        .decision,
+        DecisionKind::Allow
+    );
 }
 
 #[test]
 fn example_question_mark_is_exactly_one() {
-    let p = parse(gh_doc(json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/r:ref:refs/heads/rel-??"}})));
-    assert_eq!(eval(&p, gh_claims(json!({"sub": "repo:o/r:ref:refs/heads/rel-1"}))).decision, DecisionKind::ImplicitDeny);
-    assert_eq!(eval(&p, gh_claims(json!({"sub": "repo:o/r:ref:refs/heads/rel-10"}))).decision, DecisionKind::Allow);
+    let p = parse(gh_doc(
+        json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/r:ref:refs/heads/rel-??"}}),
+    ));
+    assert_eq!(
+        eval(
+            &p,
+            gh_claims(json!({"sub": "repo:o/r:ref:refs/heads/rel-1"}))
+        )
+        .decision,
+        DecisionKind::ImplicitDeny
+    );
+    assert_eq!(
+        eval(
+            &p,
+            gh_claims(json!({"sub": "repo:o/r:ref:refs/heads/rel-10"}))
+        )
+        .decision,
+        DecisionKind::Allow
+    );
 }
 
 #[test]
@@ -371,8 +431,13 @@ fn example_shared_glob_rows_for_later_dialects() {
 
 #[test]
 fn example_reason_line_matches_issue() {
-    let p = parse(gh_doc(json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/r:ref:refs/heads/*"}})));
-    let d = eval(&p, gh_claims(json!({"sub": "repo:o/r:environment:prod", "environment": "prod"})));
+    let p = parse(gh_doc(
+        json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/r:ref:refs/heads/*"}}),
+    ));
+    let d = eval(
+        &p,
+        gh_claims(json!({"sub": "repo:o/r:environment:prod", "environment": "prod"})),
+    );
     assert_eq!(
         d.statements[0].conditions[0].reason,
         "sub \"repo:o/r:environment:prod\" does not match \"repo:o/r:ref:refs/heads/*\" (StringLike is case-sensitive; compared whole string)"
@@ -399,22 +464,33 @@ fn gh_typical_allows_main() {
 
 #[test]
 fn gh_pull_request_sub_denied() {
-    let d = eval(&gh_typical(), gh_claims(json!({"sub": "repo:o/r:pull_request"})));
+    let d = eval(
+        &gh_typical(),
+        gh_claims(json!({"sub": "repo:o/r:pull_request"})),
+    );
     assert_eq!(d.decision, DecisionKind::ImplicitDeny);
     assert!(!has_lint(&d.lints, LintCode::GithubEnvironmentChangesSub));
 }
 
 #[test]
 fn gh_wrong_audience() {
-    let d = eval(&gh_typical(), gh_claims(json!({"aud": "https://github.com/o"})));
+    let d = eval(
+        &gh_typical(),
+        gh_claims(json!({"aud": "https://github.com/o"})),
+    );
     assert_eq!(d.decision, DecisionKind::ImplicitDeny);
     assert!(d.reason.contains("aud"), "{}", d.reason);
 }
 
 #[test]
 fn gh_environment_sub_allowed_when_policy_expects_it() {
-    let p = parse(gh_doc(json!({"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:o/r:environment:prod"}})));
-    let d = eval(&p, gh_claims(json!({"environment": "prod", "sub": "repo:o/r:environment:prod"})));
+    let p = parse(gh_doc(
+        json!({"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:o/r:environment:prod"}}),
+    ));
+    let d = eval(
+        &p,
+        gh_claims(json!({"environment": "prod", "sub": "repo:o/r:environment:prod"})),
+    );
     assert_eq!(d.decision, DecisionKind::Allow);
     assert!(!has_lint(&d.lints, LintCode::GithubEnvironmentChangesSub));
 }
@@ -433,7 +509,10 @@ fn gh_exposed_keys_environment_ref_repository_workflow() {
         },
         "StringLike": {"token.actions.githubusercontent.com:job_workflow_ref": "o/r/.github/workflows/*@refs/heads/main"}
     })));
-    let d = eval(&p, gh_claims(json!({"environment": "prod", "sub": "repo:o/r:environment:prod"})));
+    let d = eval(
+        &p,
+        gh_claims(json!({"environment": "prod", "sub": "repo:o/r:environment:prod"})),
+    );
     assert_eq!(d.decision, DecisionKind::Allow, "{}", d.reason);
     assert!(d.statements[0].conditions.iter().all(|c| c.claim.is_some()));
 }
@@ -444,14 +523,26 @@ fn gh_repository_owner_is_not_exposed() {
         "StringEquals": {"token.actions.githubusercontent.com:repository_owner": "o"},
         "StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/*"}
     })));
-    let lint = p.lints().iter().find(|l| l.code == LintCode::KeyNotExposed).expect("lint");
+    let lint = p
+        .lints()
+        .iter()
+        .find(|l| l.code == LintCode::KeyNotExposed)
+        .expect("lint");
     assert!(lint.message.contains("repository_owner"));
     let d = eval(&p, gh_claims(json!({})));
     assert_eq!(d.decision, DecisionKind::ImplicitDeny);
-    let c = d.statements[0].conditions.iter().find(|c| c.key.ends_with("repository_owner")).unwrap();
+    let c = d.statements[0]
+        .conditions
+        .iter()
+        .find(|c| c.key.ends_with("repository_owner"))
+        .unwrap();
     assert_eq!(c.token_values, None);
     assert_eq!(c.claim, None);
-    assert!(c.reason.contains("AWS does not expose repository_owner"), "{}", c.reason);
+    assert!(
+        c.reason.contains("AWS does not expose repository_owner"),
+        "{}",
+        c.reason
+    );
 }
 
 #[test]
@@ -463,7 +554,11 @@ fn gh_numeric_on_iat_is_missing() {
     assert!(has_lint(p.lints(), LintCode::KeyNotExposed));
     let d = eval(&p, gh_claims(json!({})));
     assert_eq!(d.decision, DecisionKind::ImplicitDeny);
-    let c = d.statements[0].conditions.iter().find(|c| c.key.ends_with(":iat")).unwrap();
+    let c = d.statements[0]
+        .conditions
+        .iter()
+        .find(|c| c.key.ends_with(":iat"))
+        .unwrap();
     assert!(!c.matched);
     assert!(c.token_values.is_none());
 }
@@ -498,31 +593,55 @@ fn gh_for_all_values_on_typo_key_allows_and_lints() {
     let p = parse(gh_doc(json!({
         "ForAllValues:StringEquals": {"token.actions.githubusercontent.com:sbu": "repo:o/r:ref:refs/heads/main"}
     })));
-    let l = p.lints().iter().find(|l| l.code == LintCode::ForAllValuesMissingKeyAllows).expect("static lint");
+    let l = p
+        .lints()
+        .iter()
+        .find(|l| l.code == LintCode::ForAllValuesMissingKeyAllows)
+        .expect("static lint");
     assert_eq!(l.severity, Severity::Error);
-    assert!(p.lints().iter().any(|l| l.code == LintCode::MissingSubCondition && l.severity == Severity::Error));
-    let d = eval(&p, gh_claims(json!({"sub": "repo:attacker/x:ref:refs/heads/main"})));
+    assert!(p
+        .lints()
+        .iter()
+        .any(|l| l.code == LintCode::MissingSubCondition && l.severity == Severity::Error));
+    let d = eval(
+        &p,
+        gh_claims(json!({"sub": "repo:attacker/x:ref:refs/heads/main"})),
+    );
     assert_eq!(d.decision, DecisionKind::Allow);
-    assert!(d.lints.iter().any(|l| l.code == LintCode::ForAllValuesMissingKeyAllows && l.severity == Severity::Warning));
+    assert!(d.lints.iter().any(
+        |l| l.code == LintCode::ForAllValuesMissingKeyAllows && l.severity == Severity::Warning
+    ));
 }
 
 #[test]
 fn gh_for_all_values_on_sub_lints_single_valued() {
-    let p = parse(gh_doc(json!({"ForAllValues:StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/*"}})));
+    let p = parse(gh_doc(
+        json!({"ForAllValues:StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/*"}}),
+    ));
     assert!(has_lint(p.lints(), LintCode::ForAllValuesSingleValued));
     assert_eq!(eval(&p, gh_claims(json!({}))).decision, DecisionKind::Allow);
-    assert_eq!(eval(&p, gh_claims(json!({"sub": "repo:x/y"}))).decision, DecisionKind::ImplicitDeny);
+    assert_eq!(
+        eval(&p, gh_claims(json!({"sub": "repo:x/y"}))).decision,
+        DecisionKind::ImplicitDeny
+    );
 }
 
 #[test]
 fn gh_for_any_value_on_sub_is_info() {
-    let p = parse(gh_doc(json!({"ForAnyValue:StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/*"}})));
-    assert!(p.lints().iter().any(|l| l.code == LintCode::ForAnyValueSingleValued && l.severity == Severity::Info));
+    let p = parse(gh_doc(
+        json!({"ForAnyValue:StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/*"}}),
+    ));
+    assert!(p
+        .lints()
+        .iter()
+        .any(|l| l.code == LintCode::ForAnyValueSingleValued && l.severity == Severity::Info));
 }
 
 #[test]
 fn gh_case_sensitive_sub_with_case_only_lint() {
-    let p = parse(gh_doc(json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:O/R:*"}})));
+    let p = parse(gh_doc(
+        json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:O/R:*"}}),
+    ));
     let d = eval(&p, gh_claims(json!({})));
     assert_eq!(d.decision, DecisionKind::ImplicitDeny);
     assert!(has_lint(&d.lints, LintCode::CaseOnlyMismatch));
@@ -530,10 +649,16 @@ fn gh_case_sensitive_sub_with_case_only_lint() {
 
 #[test]
 fn gh_case_only_mismatch_on_string_equals() {
-    let p = parse(gh_doc(json!({"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:O/r:ref:refs/heads/main"}})));
+    let p = parse(gh_doc(
+        json!({"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:O/r:ref:refs/heads/main"}}),
+    ));
     let d = eval(&p, gh_claims(json!({})));
     assert_eq!(d.decision, DecisionKind::ImplicitDeny);
-    let l = d.lints.iter().find(|l| l.code == LintCode::CaseOnlyMismatch).unwrap();
+    let l = d
+        .lints
+        .iter()
+        .find(|l| l.code == LintCode::CaseOnlyMismatch)
+        .unwrap();
     assert!(l.message.contains("only when case is ignored"));
 }
 
@@ -550,7 +675,9 @@ fn gh_case_only_mismatch_on_negated_operator_that_passed() {
 
 #[test]
 fn gh_ignore_case_operator_has_no_case_lint() {
-    let p = parse(gh_doc(json!({"StringEqualsIgnoreCase": {"token.actions.githubusercontent.com:sub": "REPO:O/R:REF:REFS/HEADS/MAIN"}})));
+    let p = parse(gh_doc(
+        json!({"StringEqualsIgnoreCase": {"token.actions.githubusercontent.com:sub": "REPO:O/R:REF:REFS/HEADS/MAIN"}}),
+    ));
     let d = eval(&p, gh_claims(json!({})));
     assert_eq!(d.decision, DecisionKind::Allow);
     assert!(!has_lint(&d.lints, LintCode::CaseOnlyMismatch));
@@ -558,22 +685,43 @@ fn gh_ignore_case_operator_has_no_case_lint() {
 
 #[test]
 fn gh_missing_sub_condition_is_an_error_lint() {
-    let p = parse(gh_doc(json!({"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}})));
-    let l = p.lints().iter().find(|l| l.code == LintCode::MissingSubCondition).unwrap();
+    let p = parse(gh_doc(
+        json!({"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}),
+    ));
+    let l = p
+        .lints()
+        .iter()
+        .find(|l| l.code == LintCode::MissingSubCondition)
+        .unwrap();
     assert_eq!(l.severity, Severity::Error);
     assert_eq!(l.path, "$.Statement[0]");
-    assert_eq!(eval(&p, gh_claims(json!({"sub": "repo:anyone/else:ref:refs/heads/main"}))).decision, DecisionKind::Allow);
+    assert_eq!(
+        eval(
+            &p,
+            gh_claims(json!({"sub": "repo:anyone/else:ref:refs/heads/main"}))
+        )
+        .decision,
+        DecisionKind::Allow
+    );
 }
 
 #[test]
 fn gh_sub_condition_present_means_no_missing_sub_lint() {
-    assert!(!has_lint(gh_typical().lints(), LintCode::MissingSubCondition));
-    assert!(!has_lint(gh_typical().lints(), LintCode::MissingAudCondition));
+    assert!(!has_lint(
+        gh_typical().lints(),
+        LintCode::MissingSubCondition
+    ));
+    assert!(!has_lint(
+        gh_typical().lints(),
+        LintCode::MissingAudCondition
+    ));
 }
 
 #[test]
 fn gh_negated_sub_condition_does_not_count_as_constraint() {
-    let p = parse(gh_doc(json!({"StringNotLike": {"token.actions.githubusercontent.com:sub": "repo:evil/*"}})));
+    let p = parse(gh_doc(
+        json!({"StringNotLike": {"token.actions.githubusercontent.com:sub": "repo:evil/*"}}),
+    ));
     assert!(has_lint(p.lints(), LintCode::MissingSubCondition));
 }
 
@@ -584,7 +732,9 @@ fn gh_enterprise_issuer_subpath() {
         "Effect": "Allow", "Principal": {"Federated": fed}, "Action": "sts:AssumeRoleWithWebIdentity",
         "Condition": {"StringEquals": {"token.actions.githubusercontent.com/acme:environment": "prod",
                                        "token.actions.githubusercontent.com/acme:sub": "repo:o/r:environment:prod"}}}}));
-    let claims = gh_claims(json!({"iss": "https://token.actions.githubusercontent.com/acme", "environment": "prod", "sub": "repo:o/r:environment:prod"}));
+    let claims = gh_claims(
+        json!({"iss": "https://token.actions.githubusercontent.com/acme", "environment": "prod", "sub": "repo:o/r:environment:prod"}),
+    );
     let d = eval(&p, claims);
     assert_eq!(d.decision, DecisionKind::Allow, "{}", d.reason);
     assert_eq!(d.statements[0].path, "$.Statement");
@@ -592,19 +742,30 @@ fn gh_enterprise_issuer_subpath() {
 
 #[test]
 fn gh_subpath_token_does_not_match_base_principal() {
-    let d = eval(&gh_typical(), gh_claims(json!({"iss": "https://token.actions.githubusercontent.com/acme"})));
+    let d = eval(
+        &gh_typical(),
+        gh_claims(json!({"iss": "https://token.actions.githubusercontent.com/acme"})),
+    );
     assert_eq!(d.decision, DecisionKind::ImplicitDeny);
     assert!(!d.statements[0].principal_matched);
     // The keys are for the base provider, so they are missing for this token too.
-    assert!(d.statements[0].conditions.iter().all(|c| c.token_values.is_none()));
+    assert!(d.statements[0]
+        .conditions
+        .iter()
+        .all(|c| c.token_values.is_none()));
 }
 
 #[test]
 fn gh_key_names_compare_case_insensitively() {
-    let p = parse(gh_doc(json!({"StringLike": {"Token.Actions.GitHubUserContent.com:SUB": "repo:o/*"}})));
+    let p = parse(gh_doc(
+        json!({"StringLike": {"Token.Actions.GitHubUserContent.com:SUB": "repo:o/*"}}),
+    ));
     let d = eval(&p, gh_claims(json!({})));
     assert_eq!(d.decision, DecisionKind::Allow);
-    assert_eq!(d.statements[0].conditions[0].key, "Token.Actions.GitHubUserContent.com:SUB");
+    assert_eq!(
+        d.statements[0].conditions[0].key,
+        "Token.Actions.GitHubUserContent.com:SUB"
+    );
     assert_eq!(d.statements[0].conditions[0].claim.as_deref(), Some("sub"));
 }
 
@@ -616,13 +777,24 @@ fn gh_two_keys_in_one_operator_are_anded() {
     }})));
     let d = eval(&p, gh_claims(json!({})));
     assert_eq!(d.decision, DecisionKind::ImplicitDeny);
-    assert_eq!(d.statements[0].conditions.iter().filter(|c| c.matched).count(), 1);
+    assert_eq!(
+        d.statements[0]
+            .conditions
+            .iter()
+            .filter(|c| c.matched)
+            .count(),
+        1
+    );
 }
 
 #[test]
 fn gh_star_vs_question() {
-    let star = parse(gh_doc(json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/r:ref:refs/heads/rel-*"}})));
-    let q = parse(gh_doc(json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/r:ref:refs/heads/rel-?"}})));
+    let star = parse(gh_doc(
+        json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/r:ref:refs/heads/rel-*"}}),
+    ));
+    let q = parse(gh_doc(
+        json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/r:ref:refs/heads/rel-?"}}),
+    ));
     let t1 = gh_claims(json!({"sub": "repo:o/r:ref:refs/heads/rel-1"}));
     let t10 = gh_claims(json!({"sub": "repo:o/r:ref:refs/heads/rel-10"}));
     let t0 = gh_claims(json!({"sub": "repo:o/r:ref:refs/heads/rel-"}));
@@ -636,17 +808,38 @@ fn gh_star_vs_question() {
 
 #[test]
 fn gh_star_in_string_equals_lints() {
-    let p = parse(gh_doc(json!({"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:o/r:*"}})));
-    let l = p.lints().iter().find(|l| l.code == LintCode::StringEqualsWithWildcard).unwrap();
-    assert_eq!(l.path, "$.Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub']");
-    assert_eq!(eval(&p, gh_claims(json!({}))).decision, DecisionKind::ImplicitDeny);
+    let p = parse(gh_doc(
+        json!({"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:o/r:*"}}),
+    ));
+    let l = p
+        .lints()
+        .iter()
+        .find(|l| l.code == LintCode::StringEqualsWithWildcard)
+        .unwrap();
+    assert_eq!(
+        l.path,
+        "$.Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub']"
+    );
+    assert_eq!(
+        eval(&p, gh_claims(json!({}))).decision,
+        DecisionKind::ImplicitDeny
+    );
 }
 
 #[test]
 fn gh_string_like_without_wildcard_lints_with_value_path() {
-    let p = parse(gh_doc(json!({"StringLike": {"token.actions.githubusercontent.com:sub": ["repo:o/r:*", "repo:o/r:ref:refs/heads/main"]}})));
-    let l = p.lints().iter().find(|l| l.code == LintCode::StringLikeWithoutWildcard).unwrap();
-    assert_eq!(l.path, "$.Statement[0].Condition.StringLike['token.actions.githubusercontent.com:sub'][1]");
+    let p = parse(gh_doc(
+        json!({"StringLike": {"token.actions.githubusercontent.com:sub": ["repo:o/r:*", "repo:o/r:ref:refs/heads/main"]}}),
+    ));
+    let l = p
+        .lints()
+        .iter()
+        .find(|l| l.code == LintCode::StringLikeWithoutWildcard)
+        .unwrap();
+    assert_eq!(
+        l.path,
+        "$.Statement[0].Condition.StringLike['token.actions.githubusercontent.com:sub'][1]"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -677,8 +870,10 @@ fn deny_not_matching_leaves_allow() {
 
 #[test]
 fn deny_only_policy_is_implicit_deny_when_not_matching() {
-    let p = parse(json!({"Statement": {"Effect": "Deny", "Principal": {"Federated": GH_FED}, "Action": "sts:*",
-        "Condition": {"StringEquals": {"token.actions.githubusercontent.com:ref": "refs/heads/evil"}}}}));
+    let p = parse(
+        json!({"Statement": {"Effect": "Deny", "Principal": {"Federated": GH_FED}, "Action": "sts:*",
+        "Condition": {"StringEquals": {"token.actions.githubusercontent.com:ref": "refs/heads/evil"}}}}),
+    );
     let d = eval(&p, gh_claims(json!({})));
     assert_eq!(d.decision, DecisionKind::ImplicitDeny);
     assert!(d.reason.contains("no Allow statement"));
@@ -694,7 +889,10 @@ fn deny_with_negated_operator_on_missing_key_denies() {
          "Condition": {"StringNotEquals": {"token.actions.githubusercontent.com:environment": "prod"}}}
     ]}));
     assert_eq!(eval(&p, gh_claims(json!({}))).decision, DecisionKind::Deny);
-    assert_eq!(eval(&p, gh_claims(json!({"environment": "prod"}))).decision, DecisionKind::Allow);
+    assert_eq!(
+        eval(&p, gh_claims(json!({"environment": "prod"}))).decision,
+        DecisionKind::Allow
+    );
 }
 
 #[test]
@@ -717,57 +915,100 @@ fn google_doc(cond: Value) -> Value {
 
 #[test]
 fn google_aud_key_is_azp_when_present() {
-    let p = parse(google_doc(json!({"StringEquals": {"accounts.google.com:aud": "client-a"}})));
-    let d = eval(&p, json!({"iss": "https://accounts.google.com", "azp": "client-a", "aud": "client-b", "sub": "1"}));
+    let p = parse(google_doc(
+        json!({"StringEquals": {"accounts.google.com:aud": "client-a"}}),
+    ));
+    let d = eval(
+        &p,
+        json!({"iss": "https://accounts.google.com", "azp": "client-a", "aud": "client-b", "sub": "1"}),
+    );
     assert_eq!(d.decision, DecisionKind::Allow);
     assert_eq!(d.statements[0].conditions[0].claim.as_deref(), Some("azp"));
-    let d = eval(&p, json!({"iss": "https://accounts.google.com", "azp": "client-x", "aud": "client-a", "sub": "1"}));
+    let d = eval(
+        &p,
+        json!({"iss": "https://accounts.google.com", "azp": "client-x", "aud": "client-a", "sub": "1"}),
+    );
     assert_eq!(d.decision, DecisionKind::ImplicitDeny);
 }
 
 #[test]
 fn google_aud_key_is_aud_without_azp() {
-    let p = parse(google_doc(json!({"StringEquals": {"accounts.google.com:aud": "client-b"}})));
-    let d = eval(&p, json!({"iss": "https://accounts.google.com", "aud": "client-b", "sub": "1"}));
+    let p = parse(google_doc(
+        json!({"StringEquals": {"accounts.google.com:aud": "client-b"}}),
+    ));
+    let d = eval(
+        &p,
+        json!({"iss": "https://accounts.google.com", "aud": "client-b", "sub": "1"}),
+    );
     assert_eq!(d.decision, DecisionKind::Allow);
     assert_eq!(d.statements[0].conditions[0].claim.as_deref(), Some("aud"));
 }
 
 #[test]
 fn google_oaud_is_always_aud() {
-    let p = parse(google_doc(json!({"StringEquals": {"accounts.google.com:oaud": "client-b", "accounts.google.com:aud": "client-a"}})));
-    let d = eval(&p, json!({"iss": "https://accounts.google.com", "azp": "client-a", "aud": "client-b", "sub": "1"}));
+    let p = parse(google_doc(
+        json!({"StringEquals": {"accounts.google.com:oaud": "client-b", "accounts.google.com:aud": "client-a"}}),
+    ));
+    let d = eval(
+        &p,
+        json!({"iss": "https://accounts.google.com", "azp": "client-a", "aud": "client-b", "sub": "1"}),
+    );
     assert_eq!(d.decision, DecisionKind::Allow);
 }
 
 #[test]
 fn google_issuer_without_scheme() {
-    let p = parse(google_doc(json!({"StringEquals": {"accounts.google.com:sub": "1"}})));
-    let d = eval(&p, json!({"iss": "accounts.google.com", "aud": "x", "sub": "1"}));
+    let p = parse(google_doc(
+        json!({"StringEquals": {"accounts.google.com:sub": "1"}}),
+    ));
+    let d = eval(
+        &p,
+        json!({"iss": "accounts.google.com", "aud": "x", "sub": "1"}),
+    );
     assert_eq!(d.decision, DecisionKind::Allow);
 }
 
 #[test]
 fn google_organization_number_is_numeric_and_warns() {
-    let p = parse(google_doc(json!({"NumericEquals": {"accounts.google.com:google/organization_number": 123456789012u64}, "StringEquals": {"accounts.google.com:sub": "1"}})));
-    let d = eval(&p, json!({"iss": "https://accounts.google.com", "aud": "x", "sub": "1", "google": {"organization_number": 123456789012u64}}));
+    let p = parse(google_doc(
+        json!({"NumericEquals": {"accounts.google.com:google/organization_number": 123456789012u64}, "StringEquals": {"accounts.google.com:sub": "1"}}),
+    ));
+    let d = eval(
+        &p,
+        json!({"iss": "https://accounts.google.com", "aud": "x", "sub": "1", "google": {"organization_number": 123456789012u64}}),
+    );
     assert_eq!(d.decision, DecisionKind::Allow);
-    assert!(d.warnings.iter().any(|w| w.rule == "google-organization-number-location" && w.decisive));
+    assert!(d
+        .warnings
+        .iter()
+        .any(|w| w.rule == "google-organization-number-location" && w.decisive));
     assert!(has_lint(&d.lints, LintCode::UnconfirmedRule));
 }
 
 #[test]
 fn oaud_is_not_exposed_for_other_providers() {
-    let d = check_cond("StringEquals", "oaud", json!("x"), json!({"aud": "x"}), false);
-    assert!(d.reason.contains("AWS does not expose oaud"), "{}", d.reason);
+    let d = check_cond(
+        "StringEquals",
+        "oaud",
+        json!("x"),
+        json!({"aud": "x"}),
+        false,
+    );
+    assert!(
+        d.reason.contains("AWS does not expose oaud"),
+        "{}",
+        d.reason
+    );
 }
 
 #[test]
 fn cognito_amr_with_for_any_value() {
-    let p = parse(json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+    let p = parse(
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
         "Principal": {"Federated": "cognito-identity.amazonaws.com"}, "Action": "sts:AssumeRoleWithWebIdentity",
         "Condition": {"StringEquals": {"cognito-identity.amazonaws.com:aud": "us-east-1:pool"},
-                      "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"}}}]}));
+                      "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"}}}]}),
+    );
     let claims = json!({"iss": "https://cognito-identity.amazonaws.com", "aud": "us-east-1:pool", "sub": "us-east-1:id",
         "amr": ["authenticated", "cognito-idp.us-east-1.amazonaws.com/pool", "cognito-idp:…:CognitoSignIn:x"]});
     assert_eq!(eval(&p, claims).decision, DecisionKind::Allow);
@@ -777,14 +1018,28 @@ fn cognito_amr_with_for_any_value() {
 
 #[test]
 fn cognito_amr_without_set_operator_never_matches_and_lints() {
-    let p = parse(json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+    let p = parse(
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
         "Principal": {"Federated": "cognito-identity.amazonaws.com"}, "Action": "sts:AssumeRoleWithWebIdentity",
-        "Condition": {"StringEquals": {"cognito-identity.amazonaws.com:amr": "authenticated"}}}]}));
-    assert!(has_lint(p.lints(), LintCode::MultiValuedKeyWithoutSetOperator));
-    let d = eval(&p, json!({"iss": "https://cognito-identity.amazonaws.com", "amr": ["authenticated"]}));
+        "Condition": {"StringEquals": {"cognito-identity.amazonaws.com:amr": "authenticated"}}}]}),
+    );
+    assert!(has_lint(
+        p.lints(),
+        LintCode::MultiValuedKeyWithoutSetOperator
+    ));
+    let d = eval(
+        &p,
+        json!({"iss": "https://cognito-identity.amazonaws.com", "amr": ["authenticated"]}),
+    );
     assert_eq!(d.decision, DecisionKind::ImplicitDeny);
-    assert_eq!(d.statements[0].conditions[0].unconfirmed, Some("multi-valued-without-set-operator"));
-    assert!(d.warnings.iter().any(|w| w.rule == "multi-valued-without-set-operator" && w.decisive));
+    assert_eq!(
+        d.statements[0].conditions[0].unconfirmed,
+        Some("multi-valued-without-set-operator")
+    );
+    assert!(d
+        .warnings
+        .iter()
+        .any(|w| w.rule == "multi-valued-without-set-operator" && w.decisive));
 }
 
 #[test]
@@ -794,7 +1049,10 @@ fn circleci_project_id_key() {
         "Principal": {"Federated": format!("arn:aws:iam::123456789012:oidc-provider/{prefix}")},
         "Action": "sts:AssumeRoleWithWebIdentity",
         "Condition": {"StringEquals": {format!("{prefix}:oidc.circleci.com/project-id"): "proj-1", format!("{prefix}:sub"): "org/0f2c/project/proj-1/user/u"}}}}));
-    let d = eval(&p, json!({"iss": format!("https://{prefix}"), "sub": "org/0f2c/project/proj-1/user/u", "aud": "0f2c", "oidc.circleci.com/project-id": "proj-1"}));
+    let d = eval(
+        &p,
+        json!({"iss": format!("https://{prefix}"), "sub": "org/0f2c/project/proj-1/user/u", "aud": "0f2c", "oidc.circleci.com/project-id": "proj-1"}),
+    );
     assert_eq!(d.decision, DecisionKind::Allow, "{}", d.reason);
 }
 
@@ -805,10 +1063,17 @@ fn oracle_rpst_id_key() {
         "Principal": {"Federated": format!("arn:aws:iam::123456789012:oidc-provider/{prefix}")},
         "Action": "sts:AssumeRoleWithWebIdentity",
         "Condition": {"StringEquals": {format!("{prefix}:rpst_id"): "rp-1", format!("{prefix}:sub"): "s"}}}}));
-    let d = eval(&p, json!({"iss": format!("https://{prefix}"), "sub": "s", "rpst_id": "rp-1"}));
+    let d = eval(
+        &p,
+        json!({"iss": format!("https://{prefix}"), "sub": "s", "rpst_id": "rp-1"}),
+    );
     assert_eq!(d.decision, DecisionKind::Allow, "{}", d.reason);
     // rpst_id is not exposed for other providers
-    let lints = parse(doc(json!({"StringEquals": {"oidc.example.com:rpst_id": "x", "oidc.example.com:sub": "s"}}))).lints().to_vec();
+    let lints = parse(doc(
+        json!({"StringEquals": {"oidc.example.com:rpst_id": "x", "oidc.example.com:sub": "s"}}),
+    ))
+    .lints()
+    .to_vec();
     assert!(has_lint(&lints, LintCode::KeyNotExposed));
 }
 
@@ -817,7 +1082,10 @@ fn oracle_rpst_id_key() {
 
 #[test]
 fn provider_prefix_kept_exactly_including_trailing_slash() {
-    let d = eval(&fly_policy(), json!({"iss": "https://oidc.fly.io/acme/", "aud": "sts.amazonaws.com", "sub": "acme:web:1"}));
+    let d = eval(
+        &fly_policy(),
+        json!({"iss": "https://oidc.fly.io/acme/", "aud": "sts.amazonaws.com", "sub": "acme:web:1"}),
+    );
     assert_eq!(d.decision, DecisionKind::ImplicitDeny);
     assert_eq!(d.provider.as_deref(), Some("oidc.fly.io/acme/"));
     let pr = d.statements[0].principal.as_ref().unwrap();
@@ -827,15 +1095,22 @@ fn provider_prefix_kept_exactly_including_trailing_slash() {
 
 #[test]
 fn provider_http_scheme_is_not_removed() {
-    let d = eval(&fly_policy(), json!({"iss": "http://oidc.fly.io/acme", "aud": "sts.amazonaws.com", "sub": "acme:web:1"}));
+    let d = eval(
+        &fly_policy(),
+        json!({"iss": "http://oidc.fly.io/acme", "aud": "sts.amazonaws.com", "sub": "acme:web:1"}),
+    );
     assert_eq!(d.provider.as_deref(), Some("http://oidc.fly.io/acme"));
     assert_eq!(d.decision, DecisionKind::ImplicitDeny);
 }
 
 #[test]
 fn provider_override_from_context() {
-    let claims = obj(json!({"iss": "https://elsewhere.example", "aud": "sts.amazonaws.com", "sub": "acme:web:1"}));
-    let ctx = EvalContext { provider: Some("oidc.fly.io/acme".into()) };
+    let claims = obj(
+        json!({"iss": "https://elsewhere.example", "aud": "sts.amazonaws.com", "sub": "acme:web:1"}),
+    );
+    let ctx = EvalContext {
+        provider: Some("oidc.fly.io/acme".into()),
+    };
     let d = eval_ctx(&fly_policy(), &claims, &ctx);
     assert_eq!(d.decision, DecisionKind::Allow);
     assert_eq!(d.provider.as_deref(), Some("oidc.fly.io/acme"));
@@ -843,28 +1118,56 @@ fn provider_override_from_context() {
 
 #[test]
 fn no_iss_no_provider() {
-    let d = eval(&fly_policy(), json!({"aud": "sts.amazonaws.com", "sub": "acme:web:1"}));
+    let d = eval(
+        &fly_policy(),
+        json!({"aud": "sts.amazonaws.com", "sub": "acme:web:1"}),
+    );
     assert_eq!(d.decision, DecisionKind::ImplicitDeny);
     assert_eq!(d.provider, None);
-    assert!(d.statements[0].principal.as_ref().unwrap().reason.contains("no iss"));
-    assert!(d.statements[0].conditions.iter().all(|c| c.token_values.is_none()));
+    assert!(d.statements[0]
+        .principal
+        .as_ref()
+        .unwrap()
+        .reason
+        .contains("no iss"));
+    assert!(d.statements[0]
+        .conditions
+        .iter()
+        .all(|c| c.token_values.is_none()));
 }
 
 #[test]
 fn principal_everyone_matches_and_lints() {
-    for principal in [json!("*"), json!({"AWS": "*"}), json!({"AWS": ["arn:aws:iam::123456789012:root", "*"]})] {
-        let p = parse(json!({"Statement": {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRoleWithWebIdentity"}}));
-        assert!(p.lints().iter().any(|l| l.code == LintCode::PrincipalWildcard && l.severity == Severity::Error));
-        assert_eq!(eval(&p, json!({"iss": "https://anything.example"})).decision, DecisionKind::Allow);
+    for principal in [
+        json!("*"),
+        json!({"AWS": "*"}),
+        json!({"AWS": ["arn:aws:iam::123456789012:root", "*"]}),
+    ] {
+        let p = parse(
+            json!({"Statement": {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRoleWithWebIdentity"}}),
+        );
+        assert!(p
+            .lints()
+            .iter()
+            .any(|l| l.code == LintCode::PrincipalWildcard && l.severity == Severity::Error));
+        assert_eq!(
+            eval(&p, json!({"iss": "https://anything.example"})).decision,
+            DecisionKind::Allow
+        );
     }
 }
 
 #[test]
 fn federated_wildcard_matches_with_unconfirmed_warning() {
-    let p = parse(json!({"Statement": {"Effect": "Allow", "Principal": {"Federated": "*"}, "Action": "sts:AssumeRoleWithWebIdentity"}}));
+    let p = parse(
+        json!({"Statement": {"Effect": "Allow", "Principal": {"Federated": "*"}, "Action": "sts:AssumeRoleWithWebIdentity"}}),
+    );
     let d = eval(&p, json!({"iss": "https://anything.example"}));
     assert_eq!(d.decision, DecisionKind::Allow);
-    assert!(d.warnings.iter().any(|w| w.rule == "federated-wildcard-matches-any" && w.decisive));
+    assert!(d
+        .warnings
+        .iter()
+        .any(|w| w.rule == "federated-wildcard-matches-any" && w.decisive));
 }
 
 #[test]
@@ -876,13 +1179,23 @@ fn principal_list_second_provider_matches() {
     let d = eval(&p, gh_claims(json!({})));
     assert!(d.statements[0].principal_matched);
     assert_eq!(d.decision, DecisionKind::ImplicitDeny);
-    let other = d.statements[0].conditions.iter().find(|c| c.key.starts_with("oidc.example.com")).unwrap();
-    assert!(other.reason.contains("another provider"), "{}", other.reason);
+    let other = d.statements[0]
+        .conditions
+        .iter()
+        .find(|c| c.key.starts_with("oidc.example.com"))
+        .unwrap();
+    assert!(
+        other.reason.contains("another provider"),
+        "{}",
+        other.reason
+    );
 }
 
 #[test]
 fn key_of_untrusted_provider_lints() {
-    let p = parse(gh_doc(json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/*", "oidc.example.com:aud": "x"}})));
+    let p = parse(gh_doc(
+        json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/*", "oidc.example.com:aud": "x"}}),
+    ));
     assert!(has_lint(p.lints(), LintCode::KeyProviderMismatch));
 }
 
@@ -896,14 +1209,21 @@ fn saml_and_service_principals_never_match() {
     assert!(has_lint(p.lints(), LintCode::ActionNotWebIdentity));
     let d = eval(&p, gh_claims(json!({})));
     assert_eq!(d.decision, DecisionKind::ImplicitDeny);
-    assert!(d.statements[1].principal.as_ref().unwrap().reason.contains("Service: ec2.amazonaws.com"));
+    assert!(d.statements[1]
+        .principal
+        .as_ref()
+        .unwrap()
+        .reason
+        .contains("Service: ec2.amazonaws.com"));
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Action
 
 fn with_action(field: &str, action: Value) -> Policy {
-    let mut s = obj(json!({"Effect": "Allow", "Principal": {"Federated": FED}, "Condition": {"StringEquals": {"oidc.example.com:sub": "s"}}}));
+    let mut s = obj(
+        json!({"Effect": "Allow", "Principal": {"Federated": FED}, "Condition": {"StringEquals": {"oidc.example.com:sub": "s"}}}),
+    );
     s.insert(field.to_owned(), action);
     parse(json!({"Statement": [Value::Object(s)]}))
 }
@@ -918,15 +1238,28 @@ fn action_forms() {
         ("Action", json!("*"), true),
         ("Action", json!("sts:AssumeRoleWith?ebIdentity"), true),
         ("Action", json!("sts:AssumeRole"), false),
-        ("Action", json!(["sts:TagSession", "sts:AssumeRoleWithWebIdentity"]), true),
+        (
+            "Action",
+            json!(["sts:TagSession", "sts:AssumeRoleWithWebIdentity"]),
+            true,
+        ),
         ("Action", json!("iam:*"), false),
         ("NotAction", json!("sts:AssumeRole"), true),
         ("NotAction", json!("sts:*"), false),
-        ("NotAction", json!(["sts:TagSession", "sts:assumeRoleWithWebIdentity"]), false),
+        (
+            "NotAction",
+            json!(["sts:TagSession", "sts:assumeRoleWithWebIdentity"]),
+            false,
+        ),
     ] {
         let p = with_action(field, action.clone());
         let d = eval(&p, claims.clone());
-        assert_eq!(d.decision == DecisionKind::Allow, allow, "{field} {action}: {}", d.reason);
+        assert_eq!(
+            d.decision == DecisionKind::Allow,
+            allow,
+            "{field} {action}: {}",
+            d.reason
+        );
         assert_eq!(d.statements[0].action.as_ref().unwrap().field, field);
     }
 }
@@ -936,19 +1269,31 @@ fn action_forms() {
 
 #[test]
 fn context_keys_are_missing() {
-    let p = parse(doc(json!({"StringEquals": {"oidc.example.com:sub": "s"}, "IpAddress": {"aws:SourceIp": "10.0.0.0/8"}})));
+    let p = parse(doc(
+        json!({"StringEquals": {"oidc.example.com:sub": "s"}, "IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}),
+    ));
     assert!(has_lint(p.lints(), LintCode::KeyNotFromToken));
     let d = eval(&p, json!({"iss": "https://oidc.example.com", "sub": "s"}));
     assert_eq!(d.decision, DecisionKind::ImplicitDeny);
-    let c = d.statements[0].conditions.iter().find(|c| c.key == "aws:SourceIp").unwrap();
+    let c = d.statements[0]
+        .conditions
+        .iter()
+        .find(|c| c.key == "aws:SourceIp")
+        .unwrap();
     assert!(c.reason.contains("request context"));
 }
 
 #[test]
 fn key_without_prefix_is_missing_and_lints() {
     let p = parse(doc(json!({"StringEquals": {"sub": "s"}})));
-    assert!(p.lints().iter().any(|l| l.code == LintCode::KeyNotExposed && l.severity == Severity::Error));
-    assert_eq!(eval(&p, json!({"iss": "https://oidc.example.com", "sub": "s"})).decision, DecisionKind::ImplicitDeny);
+    assert!(p
+        .lints()
+        .iter()
+        .any(|l| l.code == LintCode::KeyNotExposed && l.severity == Severity::Error));
+    assert_eq!(
+        eval(&p, json!({"iss": "https://oidc.example.com", "sub": "s"})).decision,
+        DecisionKind::ImplicitDeny
+    );
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -969,72 +1314,163 @@ fn gh_var_doc(version: Option<&str>, cond: Value) -> Policy {
 
 #[test]
 fn var_star_is_literal_star() {
-    let p = gh_var_doc(Some("2012-10-17"), json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/r:${*}"}}));
-    assert_eq!(eval(&p, gh_claims(json!({"sub": "repo:o/r:*"}))).decision, DecisionKind::Allow);
-    assert_eq!(eval(&p, gh_claims(json!({"sub": "repo:o/r:x"}))).decision, DecisionKind::ImplicitDeny);
+    let p = gh_var_doc(
+        Some("2012-10-17"),
+        json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/r:${*}"}}),
+    );
+    assert_eq!(
+        eval(&p, gh_claims(json!({"sub": "repo:o/r:*"}))).decision,
+        DecisionKind::Allow
+    );
+    assert_eq!(
+        eval(&p, gh_claims(json!({"sub": "repo:o/r:x"}))).decision,
+        DecisionKind::ImplicitDeny
+    );
 }
 
 #[test]
 fn var_question_and_dollar_are_literal() {
-    let p = gh_var_doc(Some("2012-10-17"), json!({"StringLike": {"token.actions.githubusercontent.com:sub": "a${?}b${$}*"}}));
-    assert_eq!(eval(&p, gh_claims(json!({"sub": "a?b$tail"}))).decision, DecisionKind::Allow);
-    assert_eq!(eval(&p, gh_claims(json!({"sub": "axb$tail"}))).decision, DecisionKind::ImplicitDeny);
+    let p = gh_var_doc(
+        Some("2012-10-17"),
+        json!({"StringLike": {"token.actions.githubusercontent.com:sub": "a${?}b${$}*"}}),
+    );
+    assert_eq!(
+        eval(&p, gh_claims(json!({"sub": "a?b$tail"}))).decision,
+        DecisionKind::Allow
+    );
+    assert_eq!(
+        eval(&p, gh_claims(json!({"sub": "axb$tail"}))).decision,
+        DecisionKind::ImplicitDeny
+    );
 }
 
 #[test]
 fn var_key_substitution() {
-    let p = gh_var_doc(Some("2012-10-17"), json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:${token.actions.githubusercontent.com:repository}:*"}}));
+    let p = gh_var_doc(
+        Some("2012-10-17"),
+        json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:${token.actions.githubusercontent.com:repository}:*"}}),
+    );
     assert_eq!(eval(&p, gh_claims(json!({}))).decision, DecisionKind::Allow);
-    assert_eq!(eval(&p, gh_claims(json!({"repository": "o/other"}))).decision, DecisionKind::ImplicitDeny);
+    assert_eq!(
+        eval(&p, gh_claims(json!({"repository": "o/other"}))).decision,
+        DecisionKind::ImplicitDeny
+    );
 }
 
 #[test]
 fn var_value_is_literal_in_string_like() {
     // The repository claim carries a `*`; substituted, it is not a wildcard.
-    let p = gh_var_doc(Some("2012-10-17"), json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:${token.actions.githubusercontent.com:repository}"}}));
-    let d = eval(&p, gh_claims(json!({"repository": "o/*", "sub": "repo:o/r"})));
+    let p = gh_var_doc(
+        Some("2012-10-17"),
+        json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:${token.actions.githubusercontent.com:repository}"}}),
+    );
+    let d = eval(
+        &p,
+        gh_claims(json!({"repository": "o/*", "sub": "repo:o/r"})),
+    );
     assert_eq!(d.decision, DecisionKind::ImplicitDeny);
-    assert!(d.warnings.iter().any(|w| w.rule == "variable-value-literal-in-like"));
-    assert_eq!(eval(&p, gh_claims(json!({"repository": "o/*", "sub": "repo:o/*"}))).decision, DecisionKind::Allow);
+    assert!(d
+        .warnings
+        .iter()
+        .any(|w| w.rule == "variable-value-literal-in-like"));
+    assert_eq!(
+        eval(
+            &p,
+            gh_claims(json!({"repository": "o/*", "sub": "repo:o/*"}))
+        )
+        .decision,
+        DecisionKind::Allow
+    );
 }
 
 #[test]
 fn var_default_when_missing() {
-    let p = gh_var_doc(Some("2012-10-17"), json!({"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:o/r:environment:${token.actions.githubusercontent.com:environment, 'dev'}"}}));
-    assert_eq!(eval(&p, gh_claims(json!({"sub": "repo:o/r:environment:dev"}))).decision, DecisionKind::Allow);
-    assert_eq!(eval(&p, gh_claims(json!({"sub": "repo:o/r:environment:prod", "environment": "prod"}))).decision, DecisionKind::Allow);
-    assert_eq!(eval(&p, gh_claims(json!({"sub": "repo:o/r:environment:dev", "environment": "prod"}))).decision, DecisionKind::ImplicitDeny);
+    let p = gh_var_doc(
+        Some("2012-10-17"),
+        json!({"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:o/r:environment:${token.actions.githubusercontent.com:environment, 'dev'}"}}),
+    );
+    assert_eq!(
+        eval(&p, gh_claims(json!({"sub": "repo:o/r:environment:dev"}))).decision,
+        DecisionKind::Allow
+    );
+    assert_eq!(
+        eval(
+            &p,
+            gh_claims(json!({"sub": "repo:o/r:environment:prod", "environment": "prod"}))
+        )
+        .decision,
+        DecisionKind::Allow
+    );
+    assert_eq!(
+        eval(
+            &p,
+            gh_claims(json!({"sub": "repo:o/r:environment:dev", "environment": "prod"}))
+        )
+        .decision,
+        DecisionKind::ImplicitDeny
+    );
 }
 
 #[test]
 fn var_without_value_fails_positive_and_passes_negated() {
-    let pos = gh_var_doc(Some("2012-10-17"), json!({"StringEquals": {"token.actions.githubusercontent.com:sub": "${aws:username}"}}));
+    let pos = gh_var_doc(
+        Some("2012-10-17"),
+        json!({"StringEquals": {"token.actions.githubusercontent.com:sub": "${aws:username}"}}),
+    );
     assert!(has_lint(pos.lints(), LintCode::UnknownVariable));
     let d = eval(&pos, gh_claims(json!({})));
     assert_eq!(d.decision, DecisionKind::ImplicitDeny);
-    assert!(d.statements[0].conditions[0].reason.contains("${aws:username} has no value"), "{}", d.statements[0].conditions[0].reason);
-    let neg = gh_var_doc(Some("2012-10-17"), json!({
-        "StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/*"},
-        "StringNotEquals": {"token.actions.githubusercontent.com:sub": "${aws:username}"}
-    }));
-    assert_eq!(eval(&neg, gh_claims(json!({}))).decision, DecisionKind::Allow);
+    assert!(
+        d.statements[0].conditions[0]
+            .reason
+            .contains("${aws:username} has no value"),
+        "{}",
+        d.statements[0].conditions[0].reason
+    );
+    let neg = gh_var_doc(
+        Some("2012-10-17"),
+        json!({
+            "StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/*"},
+            "StringNotEquals": {"token.actions.githubusercontent.com:sub": "${aws:username}"}
+        }),
+    );
+    assert_eq!(
+        eval(&neg, gh_claims(json!({}))).decision,
+        DecisionKind::Allow
+    );
 }
 
 #[test]
 fn var_unknown_token_key_has_no_value() {
-    let p = gh_var_doc(Some("2012-10-17"), json!({"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:${token.actions.githubusercontent.com:repository_owner}/r:ref:refs/heads/main"}}));
+    let p = gh_var_doc(
+        Some("2012-10-17"),
+        json!({"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:${token.actions.githubusercontent.com:repository_owner}/r:ref:refs/heads/main"}}),
+    );
     assert!(has_lint(p.lints(), LintCode::UnknownVariable));
-    assert_eq!(eval(&p, gh_claims(json!({}))).decision, DecisionKind::ImplicitDeny);
+    assert_eq!(
+        eval(&p, gh_claims(json!({}))).decision,
+        DecisionKind::ImplicitDeny
+    );
 }
 
 #[test]
 fn var_literal_under_2008_and_no_version() {
     for v in [Some("2008-10-17"), None] {
-        let p = gh_var_doc(v, json!({"StringEquals": {"token.actions.githubusercontent.com:sub": "${token.actions.githubusercontent.com:repository}"}}));
+        let p = gh_var_doc(
+            v,
+            json!({"StringEquals": {"token.actions.githubusercontent.com:sub": "${token.actions.githubusercontent.com:repository}"}}),
+        );
         assert!(has_lint(p.lints(), LintCode::VariablesNotEnabled));
-        assert_eq!(eval(&p, gh_claims(json!({"sub": "o/r"}))).decision, DecisionKind::ImplicitDeny);
         assert_eq!(
-            eval(&p, gh_claims(json!({"sub": "${token.actions.githubusercontent.com:repository}"}))).decision,
+            eval(&p, gh_claims(json!({"sub": "o/r"}))).decision,
+            DecisionKind::ImplicitDeny
+        );
+        assert_eq!(
+            eval(
+                &p,
+                gh_claims(json!({"sub": "${token.actions.githubusercontent.com:repository}"}))
+            )
+            .decision,
             DecisionKind::Allow
         );
     }
@@ -1042,22 +1478,48 @@ fn var_literal_under_2008_and_no_version() {
 
 #[test]
 fn var_in_arn_like() {
-    let p = gh_var_doc(Some("2012-10-17"), json!({
-        "StringLike": {"token.actions.githubusercontent.com:sub": "*"},
-        "ArnLike": {"token.actions.githubusercontent.com:workflow": "arn:aws:iam::*:role/${token.actions.githubusercontent.com:actor}"}
-    }));
-    assert_eq!(eval(&p, gh_claims(json!({"workflow": "arn:aws:iam::1:role/octocat"}))).decision, DecisionKind::Allow);
-    assert_eq!(eval(&p, gh_claims(json!({"workflow": "arn:aws:iam::1:role/other"}))).decision, DecisionKind::ImplicitDeny);
+    let p = gh_var_doc(
+        Some("2012-10-17"),
+        json!({
+            "StringLike": {"token.actions.githubusercontent.com:sub": "*"},
+            "ArnLike": {"token.actions.githubusercontent.com:workflow": "arn:aws:iam::*:role/${token.actions.githubusercontent.com:actor}"}
+        }),
+    );
+    assert_eq!(
+        eval(
+            &p,
+            gh_claims(json!({"workflow": "arn:aws:iam::1:role/octocat"}))
+        )
+        .decision,
+        DecisionKind::Allow
+    );
+    assert_eq!(
+        eval(
+            &p,
+            gh_claims(json!({"workflow": "arn:aws:iam::1:role/other"}))
+        )
+        .decision,
+        DecisionKind::ImplicitDeny
+    );
 }
 
 #[test]
 fn var_in_bool() {
-    let p = gh_var_doc(Some("2012-10-17"), json!({
-        "StringLike": {"token.actions.githubusercontent.com:sub": "*"},
-        "Bool": {"token.actions.githubusercontent.com:workflow": "${token.actions.githubusercontent.com:actor}"}
-    }));
-    assert_eq!(eval(&p, gh_claims(json!({"workflow": "true", "actor": "TRUE"}))).decision, DecisionKind::Allow);
-    assert_eq!(eval(&p, gh_claims(json!({"workflow": "true", "actor": "false"}))).decision, DecisionKind::ImplicitDeny);
+    let p = gh_var_doc(
+        Some("2012-10-17"),
+        json!({
+            "StringLike": {"token.actions.githubusercontent.com:sub": "*"},
+            "Bool": {"token.actions.githubusercontent.com:workflow": "${token.actions.githubusercontent.com:actor}"}
+        }),
+    );
+    assert_eq!(
+        eval(&p, gh_claims(json!({"workflow": "true", "actor": "TRUE"}))).decision,
+        DecisionKind::Allow
+    );
+    assert_eq!(
+        eval(&p, gh_claims(json!({"workflow": "true", "actor": "false"}))).decision,
+        DecisionKind::ImplicitDeny
+    );
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -1065,46 +1527,97 @@ fn var_in_bool() {
 
 #[test]
 fn aud_array_warning_is_decisive() {
-    let p = parse(doc(json!({"StringEquals": {"oidc.example.com:aud": "sts.amazonaws.com", "oidc.example.com:sub": "s"}})));
-    let d = eval(&p, json!({"iss": "https://oidc.example.com", "sub": "s", "aud": ["sts.amazonaws.com", "other"]}));
+    let p = parse(doc(
+        json!({"StringEquals": {"oidc.example.com:aud": "sts.amazonaws.com", "oidc.example.com:sub": "s"}}),
+    ));
+    let d = eval(
+        &p,
+        json!({"iss": "https://oidc.example.com", "sub": "s", "aud": ["sts.amazonaws.com", "other"]}),
+    );
     assert_eq!(d.decision, DecisionKind::ImplicitDeny);
-    let w = d.warnings.iter().find(|w| w.rule == "aud-array-multi-valued").unwrap();
+    let w = d
+        .warnings
+        .iter()
+        .find(|w| w.rule == "aud-array-multi-valued")
+        .unwrap();
     assert!(w.decisive);
     assert!(d.lints.iter().any(|l| l.code == LintCode::UnconfirmedRule));
 }
 
 #[test]
 fn unconfirmed_rule_not_decisive_when_something_else_fails() {
-    let p = parse(doc(json!({"StringEquals": {"oidc.example.com:aud": "sts.amazonaws.com", "oidc.example.com:sub": "s"}})));
-    let d = eval(&p, json!({"iss": "https://oidc.example.com", "sub": "other", "aud": ["sts.amazonaws.com", "other"]}));
-    let w = d.warnings.iter().find(|w| w.rule == "aud-array-multi-valued").unwrap();
+    let p = parse(doc(
+        json!({"StringEquals": {"oidc.example.com:aud": "sts.amazonaws.com", "oidc.example.com:sub": "s"}}),
+    ));
+    let d = eval(
+        &p,
+        json!({"iss": "https://oidc.example.com", "sub": "other", "aud": ["sts.amazonaws.com", "other"]}),
+    );
+    let w = d
+        .warnings
+        .iter()
+        .find(|w| w.rule == "aud-array-multi-valued")
+        .unwrap();
     assert!(!w.decisive);
     assert!(!d.lints.iter().any(|l| l.code == LintCode::UnconfirmedRule));
 }
 
 #[test]
 fn incomparable_value_warns() {
-    let p = parse(doc(json!({"NumericNotEquals": {"oidc.example.com:sub": 1}})));
+    let p = parse(doc(
+        json!({"NumericNotEquals": {"oidc.example.com:sub": 1}}),
+    ));
     let d = eval(&p, json!({"iss": "https://oidc.example.com", "sub": "abc"}));
     assert_eq!(d.decision, DecisionKind::ImplicitDeny);
-    assert_eq!(d.statements[0].conditions[0].unconfirmed, Some("incomparable-value-no-match"));
-    assert!(d.statements[0].conditions[0].reason.contains("is not a number"));
+    assert_eq!(
+        d.statements[0].conditions[0].unconfirmed,
+        Some("incomparable-value-no-match")
+    );
+    assert!(d.statements[0].conditions[0]
+        .reason
+        .contains("is not a number"));
 }
 
 #[test]
 fn decision_json_shape() {
-    let d = eval(&gh_typical(), gh_claims(json!({"sub": "repo:o/r:pull_request"})));
+    let d = eval(
+        &gh_typical(),
+        gh_claims(json!({"sub": "repo:o/r:pull_request"})),
+    );
     let js = serde_json::to_value(&d).unwrap();
     assert_eq!(js["decision"], "implicit-deny");
     assert_eq!(js["dialect"], "aws");
     assert_eq!(js["provider"], GH);
     let s = &js["statements"][0];
-    for k in ["index", "sid", "effect", "principalMatched", "actionMatched", "conditionsMatched", "matched", "principal", "action", "conditions"] {
+    for k in [
+        "index",
+        "sid",
+        "effect",
+        "principalMatched",
+        "actionMatched",
+        "conditionsMatched",
+        "matched",
+        "principal",
+        "action",
+        "conditions",
+    ] {
         assert!(s.get(k).is_some(), "statement lacks {k}");
     }
     assert_eq!(s["effect"], "Allow");
     let c = &s["conditions"][1];
-    for k in ["operator", "baseOperator", "setOperator", "ifExists", "key", "claim", "policyValues", "tokenValues", "matched", "reason", "path"] {
+    for k in [
+        "operator",
+        "baseOperator",
+        "setOperator",
+        "ifExists",
+        "key",
+        "claim",
+        "policyValues",
+        "tokenValues",
+        "matched",
+        "reason",
+        "path",
+    ] {
         assert!(c.get(k).is_some(), "condition lacks {k}");
     }
     assert_eq!(c["setOperator"], Value::Null);
@@ -1116,7 +1629,13 @@ fn decision_json_shape() {
 
 #[test]
 fn missing_token_values_serialize_as_null_and_set_operator_names() {
-    let c = check_cond("ForAnyValue:StringEqualsIfExists", "amr", json!("mfa"), json!({}), true);
+    let c = check_cond(
+        "ForAnyValue:StringEqualsIfExists",
+        "amr",
+        json!("mfa"),
+        json!({}),
+        true,
+    );
     let js = serde_json::to_value(&c).unwrap();
     assert_eq!(js["tokenValues"], Value::Null);
     assert_eq!(js["setOperator"], "ForAnyValue");
@@ -1127,9 +1646,16 @@ fn missing_token_values_serialize_as_null_and_set_operator_names() {
 
 #[test]
 fn lint_json_shape() {
-    let p = parse(gh_doc(json!({"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}})));
+    let p = parse(gh_doc(
+        json!({"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}),
+    ));
     let js = serde_json::to_value(p.lints()).unwrap();
-    let l = js.as_array().unwrap().iter().find(|l| l["code"] == "missing-sub-condition").unwrap();
+    let l = js
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["code"] == "missing-sub-condition")
+        .unwrap();
     assert_eq!(l["severity"], "error");
     assert_eq!(l["path"], "$.Statement[0]");
 }
@@ -1139,23 +1665,31 @@ fn parse_str_and_auto() {
     let text = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Federated":"accounts.google.com"},"Action":"sts:AssumeRoleWithWebIdentity"}}"#;
     let p = Policy::parse_str(text, DialectChoice::Auto).unwrap();
     assert_eq!(p.dialect(), "aws");
-    let e = Policy::parse_str(r#"{"Statement":[],"Statement":[]}"#, DialectChoice::Aws).unwrap_err();
+    let e =
+        Policy::parse_str(r#"{"Statement":[],"Statement":[]}"#, DialectChoice::Aws).unwrap_err();
     assert_eq!(e.code, ErrorCode::PolicyInvalid);
     assert!(e.message.contains("duplicate"));
 }
 
 #[test]
 fn empty_condition_block_is_allowed() {
-    let p = parse(json!({"Statement": {"Effect": "Allow", "Principal": {"Federated": FED}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {}}}));
+    let p = parse(
+        json!({"Statement": {"Effect": "Allow", "Principal": {"Federated": FED}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {}}}),
+    );
     assert!(has_lint(p.lints(), LintCode::MissingSubCondition));
-    assert_eq!(eval(&p, json!({"iss": "https://oidc.example.com"})).decision, DecisionKind::Allow);
+    assert_eq!(
+        eval(&p, json!({"iss": "https://oidc.example.com"})).decision,
+        DecisionKind::Allow
+    );
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Malformed documents: ERR_POLICY_INVALID with the exact path
 
 fn base_stmt() -> Map<String, Value> {
-    obj(json!({"Effect": "Allow", "Principal": {"Federated": FED}, "Action": "sts:AssumeRoleWithWebIdentity"}))
+    obj(
+        json!({"Effect": "Allow", "Principal": {"Federated": FED}, "Action": "sts:AssumeRoleWithWebIdentity"}),
+    )
 }
 
 fn with(field: &str, v: Value) -> Value {
@@ -1271,4 +1805,224 @@ fn bad_deep_value() {
     }
     let e = Policy::parse_value(&json!({"Statement": v}), DialectChoice::Aws).unwrap_err();
     assert_eq!(e.path.as_deref(), Some("$"));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Property: random policies over random claims never panic, and every trace recomputes to its decision.
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+    fn pick<T: Clone>(&mut self, xs: &[T]) -> T {
+        xs[self.below(xs.len())].clone()
+    }
+}
+
+fn random_value(r: &mut Rng) -> Value {
+    let scalars = [
+        json!("repo:o/r:ref:refs/heads/main"),
+        json!("repo:o/*"),
+        json!("repo:?/r*"),
+        json!("*"),
+        json!("?"),
+        json!("sts.amazonaws.com"),
+        json!("mfa"),
+        json!(42),
+        json!("42"),
+        json!(1.5),
+        json!(true),
+        json!("false"),
+        json!("2024-01-01T00:00:00Z"),
+        json!(1700000000),
+        json!("10.0.0.0/8"),
+        json!("203.0.113.9"),
+        json!("arn:aws:iam::*:role/*"),
+        json!("aGVsbG8="),
+        json!("${token.actions.githubusercontent.com:repository}"),
+        json!("${*}x${?}"),
+        json!("${aws:username, 'd'}"),
+        json!("${unterminated"),
+        json!(""),
+        json!("REPO:O/R:*"),
+        json!(null),
+        json!({"a": 1}),
+        json!([]),
+    ];
+    if r.below(4) == 0 {
+        Value::Array((0..r.below(4)).map(|_| r.pick(&scalars)).collect())
+    } else {
+        r.pick(&scalars)
+    }
+}
+
+fn random_policy(r: &mut Rng) -> Value {
+    let bases = [
+        "StringEquals",
+        "StringNotEquals",
+        "StringEqualsIgnoreCase",
+        "StringNotEqualsIgnoreCase",
+        "StringLike",
+        "StringNotLike",
+        "NumericEquals",
+        "NumericNotEquals",
+        "NumericLessThan",
+        "NumericGreaterThanEquals",
+        "DateEquals",
+        "DateNotEquals",
+        "DateLessThan",
+        "DateGreaterThan",
+        "Bool",
+        "BinaryEquals",
+        "IpAddress",
+        "NotIpAddress",
+        "ArnEquals",
+        "ArnLike",
+        "ArnNotEquals",
+        "ArnNotLike",
+        "Null",
+        "Bogus",
+    ];
+    let keys = [
+        "token.actions.githubusercontent.com:sub",
+        "token.actions.githubusercontent.com:aud",
+        "token.actions.githubusercontent.com:amr",
+        "token.actions.githubusercontent.com:environment",
+        "token.actions.githubusercontent.com:iat",
+        "TOKEN.actions.githubusercontent.com:SUB",
+        "aws:SourceIp",
+        "oidc.example.com:sub",
+        "sub",
+        "accounts.google.com:aud",
+    ];
+    let principals = [
+        json!({"Federated": GH_FED}),
+        json!({"Federated": [FED, GH_FED]}),
+        json!("*"),
+        json!({"Federated": "*"}),
+        json!({"Service": "x"}),
+    ];
+    let n = 1 + r.below(3);
+    let statements: Vec<Value> = (0..n)
+        .map(|_| {
+            let mut cond = Map::new();
+            for _ in 0..r.below(4) {
+                let op = format!(
+                    "{}{}{}",
+                    r.pick(&["", "", "ForAnyValue:", "ForAllValues:"]),
+                    r.pick(&bases),
+                    r.pick(&["", "", "IfExists"])
+                );
+                let mut block = Map::new();
+                for _ in 0..1 + r.below(2) {
+                    block.insert(r.pick(&keys).to_owned(), random_value(r));
+                }
+                cond.insert(op, Value::Object(block));
+            }
+            json!({
+                "Effect": r.pick(&["Allow", "Allow", "Deny"]),
+                "Principal": r.pick(&principals),
+                "Action": r.pick(&[json!("sts:AssumeRoleWithWebIdentity"), json!("sts:*"), json!(["sts:AssumeRole"])]),
+                "Condition": Value::Object(cond)
+            })
+        })
+        .collect();
+    json!({"Version": r.pick(&["2012-10-17", "2008-10-17"]), "Statement": statements})
+}
+
+fn random_claims(r: &mut Rng) -> Map<String, Value> {
+    let mut m = Map::new();
+    let iss = r.pick(&[
+        json!("https://token.actions.githubusercontent.com"),
+        json!("https://oidc.example.com"),
+        json!("accounts.google.com"),
+        json!(5),
+        json!(null),
+    ]);
+    m.insert("iss".into(), iss);
+    for name in [
+        "sub",
+        "aud",
+        "amr",
+        "environment",
+        "repository",
+        "azp",
+        "iat",
+    ] {
+        if r.below(3) != 0 {
+            m.insert(name.into(), random_value(r));
+        }
+    }
+    m
+}
+
+#[test]
+fn property_random_policies_are_total_and_traces_recompute() {
+    let mut r = Rng(0x5eed_1234_abcd_ef01);
+    let (mut parsed, mut evaluated) = (0, 0);
+    for _ in 0..3000 {
+        let doc = random_policy(&mut r);
+        let p = match Policy::parse_value(&doc, DialectChoice::Auto) {
+            Ok(p) => p,
+            Err(e) => {
+                assert_eq!(e.code, ErrorCode::PolicyInvalid);
+                assert!(e.path.as_deref().is_some_and(|p| p.starts_with('$')));
+                continue;
+            }
+        };
+        parsed += 1;
+        // Round trip through text parses the same way.
+        assert!(Policy::parse_str(&doc.to_string(), DialectChoice::Aws).is_ok());
+        for _ in 0..5 {
+            let claims = random_claims(&mut r);
+            eval_ctx(&p, &claims, &EvalContext::default());
+            evaluated += 1;
+        }
+    }
+    assert!(parsed > 300, "generator too hostile: only {parsed} parsed");
+    assert!(evaluated > 1500);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Throughput (not a test; run with `cargo test --release --test policy_aws -- --ignored --nocapture`)
+
+#[test]
+#[ignore]
+fn measure_throughput() {
+    let p = parse(json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Federated": GH_FED}, "Action": "sts:AssumeRoleWithWebIdentity",
+         "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+                       "StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/r:ref:refs/heads/*",
+                                      "token.actions.githubusercontent.com:job_workflow_ref": "o/r/.github/workflows/*"}}},
+        {"Effect": "Deny", "Principal": {"Federated": GH_FED}, "Action": "sts:AssumeRoleWithWebIdentity",
+         "Condition": {"StringEquals": {"token.actions.githubusercontent.com:ref": "refs/heads/evil"}}}
+    ]}));
+    let claims = obj(gh_claims(json!({})));
+    let ctx = EvalContext::default();
+    for (name, traced) in [
+        ("decide (no trace)", false),
+        ("evaluate (full trace)", true),
+    ] {
+        let n = if traced { 200_000 } else { 2_000_000 };
+        let start = std::time::Instant::now();
+        let mut allows = 0usize;
+        for _ in 0..n {
+            let k = if traced {
+                p.evaluate(&claims, &ctx).decision
+            } else {
+                p.decide(&claims, &ctx)
+            };
+            allows += usize::from(k == DecisionKind::Allow);
+        }
+        let secs = start.elapsed().as_secs_f64();
+        assert_eq!(allows, n);
+        println!("{name}: {:.0} decisions/s", n as f64 / secs);
+    }
 }

@@ -20,6 +20,11 @@ pub struct Glob {
     tokens: Vec<GlobToken>,
     /// Set when the pattern has no wildcard: matching is then a plain comparison.
     literal: Option<String>,
+    /// Literal text before the first wildcard and after the last one, checked with plain string compares;
+    /// `middle` (from the first wildcard to the last) is what the two-pointer matcher runs on.
+    prefix: String,
+    suffix: String,
+    middle: Vec<GlobToken>,
 }
 
 impl Glob {
@@ -54,12 +59,39 @@ impl Glob {
             }
             out.push(t);
         }
-        let literal = if out.iter().all(|t| matches!(t, GlobToken::Lit(_))) {
-            Some(out.iter().filter_map(|t| if let GlobToken::Lit(c) = t { Some(*c) } else { None }).collect())
-        } else {
-            None
+        let lit = |t: &GlobToken| {
+            if let GlobToken::Lit(c) = t {
+                Some(*c)
+            } else {
+                None
+            }
         };
-        Glob { tokens: out, literal }
+        let first_wild = out.iter().position(|t| !matches!(t, GlobToken::Lit(_)));
+        let last_wild = out.iter().rposition(|t| !matches!(t, GlobToken::Lit(_)));
+        match (first_wild, last_wild) {
+            (Some(f), Some(l)) => {
+                let prefix = out.iter().take(f).filter_map(lit).collect();
+                let suffix = out.iter().skip(l + 1).filter_map(lit).collect();
+                let middle = out.iter().skip(f).take(l + 1 - f).cloned().collect();
+                Glob {
+                    tokens: out,
+                    literal: None,
+                    prefix,
+                    suffix,
+                    middle,
+                }
+            }
+            _ => {
+                let literal = Some(out.iter().filter_map(lit).collect());
+                Glob {
+                    tokens: out,
+                    literal,
+                    prefix: String::new(),
+                    suffix: String::new(),
+                    middle: Vec::new(),
+                }
+            }
+        }
     }
 
     pub fn tokens(&self) -> &[GlobToken] {
@@ -86,50 +118,67 @@ impl Glob {
         if let Some(lit) = &self.literal {
             return lit == text;
         }
-        let toks = &self.tokens;
-        let (mut p, mut i) = (0usize, 0usize);
-        // Position after the last star seen, and the text position it is currently assumed to cover up to.
-        let mut star: Option<(usize, usize)> = None;
-        loop {
-            let next = text.get(i..).and_then(|rest| rest.chars().next());
-            if let Some(tok) = toks.get(p) {
-                match tok {
-                    GlobToken::Star => {
+        if text.len() < self.prefix.len() + self.suffix.len()
+            || !text.starts_with(self.prefix.as_str())
+            || !text.ends_with(self.suffix.as_str())
+        {
+            return false;
+        }
+        // Both ends matched and do not overlap, so these are char boundaries.
+        let Some(middle) = text.get(self.prefix.len()..text.len() - self.suffix.len()) else {
+            return false;
+        };
+        if let [GlobToken::Star] = self.middle.as_slice() {
+            return true;
+        }
+        two_pointer(&self.middle, middle)
+    }
+}
+
+/// Whole-string match of `toks` against `text`, backtracking only to the last star.
+fn two_pointer(toks: &[GlobToken], text: &str) -> bool {
+    let (mut p, mut i) = (0usize, 0usize);
+    // Position after the last star seen, and the text position it is currently assumed to cover up to.
+    let mut star: Option<(usize, usize)> = None;
+    loop {
+        let next = text.get(i..).and_then(|rest| rest.chars().next());
+        if let Some(tok) = toks.get(p) {
+            match tok {
+                GlobToken::Star => {
+                    p += 1;
+                    star = Some((p, i));
+                    continue;
+                }
+                GlobToken::One => {
+                    if let Some(c) = next {
                         p += 1;
-                        star = Some((p, i));
+                        i += c.len_utf8();
                         continue;
                     }
-                    GlobToken::One => {
-                        if let Some(c) = next {
-                            p += 1;
-                            i += c.len_utf8();
-                            continue;
-                        }
-                    }
-                    GlobToken::Lit(want) => {
-                        if next == Some(*want) {
-                            p += 1;
-                            i += want.len_utf8();
-                            continue;
-                        }
+                }
+                GlobToken::Lit(want) => {
+                    if next == Some(*want) {
+                        p += 1;
+                        i += want.len_utf8();
+                        continue;
                     }
                 }
-            } else if next.is_none() {
-                return true;
             }
-            // Mismatch: let the last star swallow one more character and retry from just after it.
-            match star {
-                Some((sp, si)) => match text.get(si..).and_then(|rest| rest.chars().next()) {
-                    Some(c) => {
-                        let si = si + c.len_utf8();
-                        star = Some((sp, si));
-                        p = sp;
-                        i = si;
-                    }
-                    None => return false,
-                },
+        } else if next.is_none() {
+            return true;
+        }
+        // Mismatch: let the last star swallow one more character and retry from just after it.
+        match star {
+            Some((sp, si)) => match text.get(si..).and_then(|rest| rest.chars().next()) {
+                Some(c) => {
+                    let si = si + c.len_utf8();
+                    star = Some((sp, si));
+                    p = sp;
+                    i = si;
+                }
                 None => return false,
-            }
+            },
+            None => return false,
         }
     }
 }
@@ -157,7 +206,7 @@ mod tests {
             self.0 ^= self.0 << 17;
             self.0
         }
-        fn pick<'a>(&mut self, s: &'a [char]) -> char {
+        fn pick(&mut self, s: &[char]) -> char {
             s[(self.next() % s.len() as u64) as usize]
         }
     }
@@ -174,7 +223,11 @@ mod tests {
             let t: Vec<char> = (0..tl).map(|_| rng.pick(&txt_alpha)).collect();
             let ps: String = p.iter().collect();
             let ts: String = t.iter().collect();
-            assert_eq!(Glob::new(&ps).matches(&ts), naive(&p, &t), "pattern {ps:?} text {ts:?}");
+            assert_eq!(
+                Glob::new(&ps).matches(&ts),
+                naive(&p, &t),
+                "pattern {ps:?} text {ts:?}"
+            );
         }
     }
 

@@ -4,6 +4,9 @@
 //! One sub-module per dialect (AWS IAM role trust policies now); the result model ([`trace`]) and the wildcard
 //! matcher ([`glob`]) are shared.
 
+// `Error` is the crate-wide error type; its size is the error module's call, not each caller's.
+#![allow(clippy::result_large_err)]
+
 pub mod aws;
 pub mod glob;
 pub mod trace;
@@ -12,8 +15,8 @@ use serde_json::{Map, Value};
 
 use crate::error::Error;
 pub use trace::{
-    ConditionTrace, Decision, DecisionKind, Effect, ElementTrace, Lint, LintCode, SetOperator, Severity,
-    StatementTrace, Warning,
+    ConditionTrace, Decision, DecisionKind, Effect, ElementTrace, Lint, LintCode, SetOperator,
+    Severity, StatementTrace, Warning,
 };
 
 /// Nesting limit for policy documents given as text.
@@ -73,7 +76,10 @@ impl Policy {
     /// Parses an already-built JSON value (e.g. converted from a JS object).
     pub fn parse_value(doc: &Value, dialect: DialectChoice) -> Result<Policy, Error> {
         if !crate::json::check_depth(doc, MAX_POLICY_DEPTH) {
-            return Err(Error::policy("$", format!("policy nests deeper than {MAX_POLICY_DEPTH} levels")));
+            return Err(Error::policy(
+                "$",
+                format!("policy nests deeper than {MAX_POLICY_DEPTH} levels"),
+            ));
         }
         let dialect = match dialect {
             DialectChoice::Aws => DialectChoice::Aws,
@@ -117,10 +123,13 @@ impl Policy {
 /// Recognises a dialect by shape: an object with `Statement` is AWS.
 fn detect(doc: &Value) -> Result<DialectChoice, Error> {
     let Value::Object(map) = doc else {
-        return Err(Error::policy("$", format!(
-            "cannot recognise the policy dialect: expected a JSON object, found {}",
-            crate::json::type_name(doc)
-        )));
+        return Err(Error::policy(
+            "$",
+            format!(
+                "cannot recognise the policy dialect: expected a JSON object, found {}",
+                crate::json::type_name(doc)
+            ),
+        ));
     };
     if map.contains_key("Statement") {
         return Ok(DialectChoice::Aws);
@@ -147,8 +156,13 @@ fn byte_offset(text: &str, line: usize, column: usize) -> Option<usize> {
 pub(crate) mod path {
     pub fn field(base: &str, name: &str) -> String {
         let simple = !name.is_empty()
-            && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+            && name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
         if simple {
             format!("{base}.{name}")
         } else {
@@ -169,7 +183,10 @@ mod tests {
     #[test]
     fn paths() {
         assert_eq!(path::field("$", "Statement"), "$.Statement");
-        assert_eq!(path::field("$.C", "ForAnyValue:StringLike"), "$.C['ForAnyValue:StringLike']");
+        assert_eq!(
+            path::field("$.C", "ForAnyValue:StringLike"),
+            "$.C['ForAnyValue:StringLike']"
+        );
         assert_eq!(path::field("$.C", "a'b"), "$.C['a\\'b']");
         assert_eq!(path::index("$.S", 2), "$.S[2]");
     }

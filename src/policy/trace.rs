@@ -90,20 +90,31 @@ impl Decision {
             }
             let expect = s.principal_matched && s.action_matched && s.conditions_matched;
             if expect != s.matched {
-                return Err(format!("statement {}: matched is {} but its parts say {}", s.index, s.matched, expect));
+                return Err(format!(
+                    "statement {}: matched is {} but its parts say {}",
+                    s.index, s.matched, expect
+                ));
             }
             if let Some(p) = &s.principal {
                 if p.matched != s.principal_matched {
-                    return Err(format!("statement {}: principal detail disagrees with principalMatched", s.index));
+                    return Err(format!(
+                        "statement {}: principal detail disagrees with principalMatched",
+                        s.index
+                    ));
                 }
             }
             if let Some(a) = &s.action {
                 if a.matched != s.action_matched {
-                    return Err(format!("statement {}: action detail disagrees with actionMatched", s.index));
+                    return Err(format!(
+                        "statement {}: action detail disagrees with actionMatched",
+                        s.index
+                    ));
                 }
             }
         }
-        Ok(decide(self.statements.iter().map(|s| (s.effect, s.matched))))
+        Ok(decide(
+            self.statements.iter().map(|s| (s.effect, s.matched)),
+        ))
     }
 }
 
@@ -270,8 +281,18 @@ pub struct Lint {
 }
 
 impl Lint {
-    pub fn new(code: LintCode, severity: Severity, path: impl Into<String>, message: impl Into<String>) -> Self {
-        Lint { code, severity, message: message.into(), path: path.into() }
+    pub fn new(
+        code: LintCode,
+        severity: Severity,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Lint {
+            code,
+            severity,
+            message: message.into(),
+            path: path.into(),
+        }
     }
 }
 

@@ -9,15 +9,17 @@ use std::fmt::Write as _;
 use serde_json::{Map, Value};
 
 use super::keys::{self, ClaimSource, ProviderClass, ValueKind};
-use super::operators::{arn_parts, parse_bool_text, parse_date, seconds_to_millis, BaseOp, Family, Num, StrMode};
+use super::operators::{
+    arn_parts, parse_bool_text, parse_date, seconds_to_millis, BaseOp, Family, Num, StrMode,
+};
 use super::parse::{
-    glob_tokens_of, ArnPattern, ArnValue, BoolValue, Compiled, Condition, FedKind, KeyScope, Principal, StrMatcher,
-    StrValue, Values, WEB_IDENTITY_ACTION,
+    glob_tokens_of, ArnPattern, ArnValue, BoolValue, Compiled, Condition, FedKind, KeyScope,
+    Principal, StrMatcher, StrValue, Values, WEB_IDENTITY_ACTION,
 };
 use super::vars::{Piece, Template};
 use crate::policy::trace::{
-    decide as decide_effects, ConditionTrace, Decision, DecisionKind, Effect, ElementTrace, Lint, LintCode,
-    SetOperator, Severity, StatementTrace, Warning,
+    decide as decide_effects, ConditionTrace, Decision, DecisionKind, Effect, ElementTrace, Lint,
+    LintCode, SetOperator, Severity, StatementTrace, Warning,
 };
 use crate::policy::EvalContext;
 
@@ -54,7 +56,10 @@ pub struct Env<'a> {
 impl<'a> Env<'a> {
     pub fn new(claims: &'a Map<String, Value>, ctx: &'a EvalContext) -> Env<'a> {
         let provider = ctx.provider.as_deref().or_else(|| {
-            claims.get("iss").and_then(Value::as_str).map(|s| s.strip_prefix("https://").unwrap_or(s))
+            claims
+                .get("iss")
+                .and_then(Value::as_str)
+                .map(|s| s.strip_prefix("https://").unwrap_or(s))
         });
         Env { claims, provider }
     }
@@ -89,7 +94,11 @@ pub struct Lookup<'a> {
 }
 
 fn missing(m: Missing, claim: Option<&'static str>) -> Lookup<'static> {
-    Lookup { resolved: Resolved::Missing(m), claim, rule: None }
+    Lookup {
+        resolved: Resolved::Missing(m),
+        claim,
+        rule: None,
+    }
 }
 
 /// Resolves a condition key for this token.
@@ -98,7 +107,11 @@ pub fn resolve_key<'a>(key: &super::parse::CompiledKey, env: &Env<'a>) -> Lookup
     let (prefix_lower, exposed) = match &key.scope {
         KeyScope::Malformed => return missing(Missing::Malformed, None),
         KeyScope::Context => return missing(Missing::Context, None),
-        KeyScope::Provider { prefix_lower, exposed, .. } => (prefix_lower, exposed),
+        KeyScope::Provider {
+            prefix_lower,
+            exposed,
+            ..
+        } => (prefix_lower, exposed),
     };
     let Some(provider) = env.provider else {
         return missing(Missing::NoProvider, static_claim);
@@ -130,7 +143,11 @@ pub fn resolve_key<'a>(key: &super::parse::CompiledKey, env: &Env<'a>) -> Lookup
     };
     let resolved = match v {
         Value::Null => {
-            return Lookup { resolved: Resolved::Missing(Missing::Unusable("null")), claim, rule: Some(rules::UNUSABLE_CLAIM) }
+            return Lookup {
+                resolved: Resolved::Missing(Missing::Unusable("null")),
+                claim,
+                rule: Some(rules::UNUSABLE_CLAIM),
+            }
         }
         Value::Object(_) => {
             return Lookup {
@@ -151,7 +168,11 @@ pub fn resolve_key<'a>(key: &super::parse::CompiledKey, env: &Env<'a>) -> Lookup
         scalar if k.kind == ValueKind::MultiValued => Resolved::Many(std::slice::from_ref(scalar)),
         scalar => Resolved::One(scalar),
     };
-    Lookup { resolved, claim, rule }
+    Lookup {
+        resolved,
+        claim,
+        rule,
+    }
 }
 
 /// A token scalar as text for string operators.
@@ -190,7 +211,11 @@ impl Notes {
 }
 
 /// Resolves a template's pieces as (is-raw, text); `Err` names the variable without a value.
-fn resolve_template<'t>(t: &'t Template, env: &Env<'_>, notes: &mut Notes) -> Option<Vec<(bool, Cow<'t, str>)>> {
+fn resolve_template<'t>(
+    t: &'t Template,
+    env: &Env<'_>,
+    notes: &mut Notes,
+) -> Option<Vec<(bool, Cow<'t, str>)>> {
     let mut out = Vec::with_capacity(t.pieces.len());
     for p in &t.pieces {
         match p {
@@ -230,7 +255,9 @@ pub fn compare(cond: &Condition, tv: &Value, env: &Env<'_>, notes: &mut Notes) -
     let base = cond.op.base;
     match &cond.values {
         Values::Str(vals) => {
-            let Some(text) = scalar_str(tv) else { return Cmp::Incomparable };
+            let Some(text) = scalar_str(tv) else {
+                return Cmp::Incomparable;
+            };
             let mode = base.str_mode();
             for (i, sv) in vals.iter().enumerate() {
                 let hit = match sv {
@@ -238,12 +265,18 @@ pub fn compare(cond: &Condition, tv: &Value, env: &Env<'_>, notes: &mut Notes) -
                     StrValue::Template(t) => match resolve_template(t, env, notes) {
                         Some(pieces) => {
                             if mode == StrMode::Like
-                                && pieces.iter().any(|(raw, s)| !raw && (s.contains('*') || s.contains('?')))
+                                && pieces
+                                    .iter()
+                                    .any(|(raw, s)| !raw && (s.contains('*') || s.contains('?')))
                                 && t.has_vars()
                             {
                                 notes.rule(rules::VARIABLE_LITERAL);
                             }
-                            StrMatcher::from_pieces(mode, pieces.iter().map(|(r, s)| (*r, s.as_ref()))).matches(&text)
+                            StrMatcher::from_pieces(
+                                mode,
+                                pieces.iter().map(|(r, s)| (*r, s.as_ref())),
+                            )
+                            .matches(&text)
                         }
                         None => false,
                     },
@@ -262,7 +295,10 @@ pub fn compare(cond: &Condition, tv: &Value, env: &Env<'_>, notes: &mut Notes) -
             };
             let Some(n) = n else { return Cmp::Incomparable };
             let rel = base.rel();
-            position(vals.iter().map(|p| n.cmp(*p).is_some_and(|o| rel.holds(o))))
+            position(
+                vals.iter()
+                    .map(|p| n.compare(*p).is_some_and(|o| rel.holds(o))),
+            )
         }
         Values::Date(vals) => {
             let d = match tv {
@@ -284,9 +320,8 @@ pub fn compare(cond: &Condition, tv: &Value, env: &Env<'_>, notes: &mut Notes) -
             for (i, bv) in vals.iter().enumerate() {
                 let want = match bv {
                     BoolValue::Fixed(x) => Some(*x),
-                    BoolValue::Template(t) => {
-                        resolve_template(t, env, notes).and_then(|p| parse_bool_text(&template_text(&p)))
-                    }
+                    BoolValue::Template(t) => resolve_template(t, env, notes)
+                        .and_then(|p| parse_bool_text(&template_text(&p))),
                 };
                 if want == Some(b) {
                     return Cmp::Hit(i);
@@ -295,7 +330,9 @@ pub fn compare(cond: &Condition, tv: &Value, env: &Env<'_>, notes: &mut Notes) -
             Cmp::Miss
         }
         Values::Binary(vals) => {
-            let Value::String(s) = tv else { return Cmp::Incomparable };
+            let Value::String(s) = tv else {
+                return Cmp::Incomparable;
+            };
             notes.rule(rules::BINARY_UTF8);
             position(vals.iter().map(|p| p.as_slice() == s.as_bytes()))
         }
@@ -306,12 +343,18 @@ pub fn compare(cond: &Condition, tv: &Value, env: &Env<'_>, notes: &mut Notes) -
             position(vals.iter().map(|c| c.contains(ip)))
         }
         Values::Arn(vals) => {
-            let Some(s) = tv.as_str().filter(|s| arn_parts(s).is_some()) else { return Cmp::Incomparable };
+            let Some(s) = tv.as_str().filter(|s| arn_parts(s).is_some()) else {
+                return Cmp::Incomparable;
+            };
             for (i, av) in vals.iter().enumerate() {
                 let hit = match av {
                     ArnValue::Fixed(p) => p.matches(s),
                     ArnValue::Template(t) => resolve_template(t, env, notes)
-                        .and_then(|pieces| ArnPattern::from_tokens(glob_tokens_of(pieces.iter().map(|(r, x)| (*r, x.as_ref())))))
+                        .and_then(|pieces| {
+                            ArnPattern::from_tokens(glob_tokens_of(
+                                pieces.iter().map(|(r, x)| (*r, x.as_ref())),
+                            ))
+                        })
                         .is_some_and(|p| p.matches(s)),
                 };
                 if hit {
@@ -349,11 +392,20 @@ pub enum Detail<'a> {
     NullPresent,
     /// A multi-valued key without a set operator.
     MultiWithoutSet(&'a [Value]),
-    Single { value: &'a Value, cmp: Cmp },
+    Single {
+        value: &'a Value,
+        cmp: Cmp,
+    },
     /// `ForAnyValue`: the first value that satisfied (or none).
-    AnySet { values: &'a [Value], witness: Option<(usize, Cmp)> },
+    AnySet {
+        values: &'a [Value],
+        witness: Option<(usize, Cmp)>,
+    },
     /// `ForAllValues`: the first value that failed (or none).
-    AllSet { values: &'a [Value], counter: Option<(usize, Cmp)> },
+    AllSet {
+        values: &'a [Value],
+        counter: Option<(usize, Cmp)>,
+    },
 }
 
 pub struct Outcome<'a> {
@@ -426,13 +478,30 @@ pub fn condition_outcome<'a>(cond: &Condition, env: &Env<'a>) -> Outcome<'a> {
                 }
             }
             if op.set == Some(SetOperator::ForAnyValue) {
-                (first_sat.is_some(), Detail::AnySet { values, witness: first_sat })
+                (
+                    first_sat.is_some(),
+                    Detail::AnySet {
+                        values,
+                        witness: first_sat,
+                    },
+                )
             } else {
-                (first_unsat.is_none(), Detail::AllSet { values, counter: first_unsat })
+                (
+                    first_unsat.is_none(),
+                    Detail::AllSet {
+                        values,
+                        counter: first_unsat,
+                    },
+                )
             }
         }
     };
-    Outcome { matched, lookup, detail, notes }
+    Outcome {
+        matched,
+        lookup,
+        detail,
+        notes,
+    }
 }
 
 /// Whether the statement's principal admits this token; the index of the matching Federated value.
@@ -455,7 +524,9 @@ pub fn decide(c: &Compiled, env: &Env<'_>) -> DecisionKind {
     decide_effects(c.statements.iter().map(|s| {
         let matched = s.action.matched()
             && principal_outcome(&s.principal, env).0
-            && s.conditions.iter().all(|cond| condition_outcome(cond, env).matched);
+            && s.conditions
+                .iter()
+                .all(|cond| condition_outcome(cond, env).matched);
         (s.effect, matched)
     }))
 }
@@ -495,7 +566,10 @@ fn verbs(base: BaseOp) -> (String, String) {
     match base.family() {
         Family::String => match base.str_mode() {
             StrMode::Exact => ("equals".into(), "does not equal".into()),
-            StrMode::IgnoreCase => ("equals (ignoring case)".into(), "does not equal (ignoring case)".into()),
+            StrMode::IgnoreCase => (
+                "equals (ignoring case)".into(),
+                "does not equal (ignoring case)".into(),
+            ),
             StrMode::Like => ("matches".into(), "does not match".into()),
         },
         Family::Numeric | Family::Date => {
@@ -503,7 +577,10 @@ fn verbs(base: BaseOp) -> (String, String) {
             (format!("is {r}"), format!("is not {r}"))
         }
         Family::Bool => ("is".into(), "is not".into()),
-        Family::Binary => ("equals (as bytes)".into(), "does not equal (as bytes)".into()),
+        Family::Binary => (
+            "equals (as bytes)".into(),
+            "does not equal (as bytes)".into(),
+        ),
         Family::Ip => ("is in".into(), "is not in".into()),
         Family::Arn => ("matches".into(), "does not match".into()),
         Family::Null => ("is".into(), "is not".into()),
@@ -527,18 +604,29 @@ fn failure_hint(cond: &Condition) -> Option<String> {
     let base = cond.op.base;
     match base.family() {
         Family::String => match base.str_mode() {
-            StrMode::Like => Some(format!("{} is case-sensitive; compared whole string", base.name())),
-            StrMode::Exact => Some(format!("{} is case-sensitive; * and ? are literal", base.name())),
+            StrMode::Like => Some(format!(
+                "{} is case-sensitive; compared whole string",
+                base.name()
+            )),
+            StrMode::Exact => Some(format!(
+                "{} is case-sensitive; * and ? are literal",
+                base.name()
+            )),
             StrMode::IgnoreCase => None,
         },
-        Family::Arn => Some(format!("{} compares each colon-separated part, case-sensitively", base.name())),
+        Family::Arn => Some(format!(
+            "{} compares each colon-separated part, case-sensitively",
+            base.name()
+        )),
         _ => None,
     }
 }
 
 fn missing_why(m: Missing, cond: &Condition, env: &Env<'_>, name: &str) -> String {
     match m {
-        Missing::NoProvider => "the token has no iss claim and no provider was given, so no provider keys exist".into(),
+        Missing::NoProvider => {
+            "the token has no iss claim and no provider was given, so no provider keys exist".into()
+        }
         Missing::OtherProvider => format!(
             "the key belongs to another provider than the token's ({})",
             env.provider.map(|p| format!("{p:?}")).unwrap_or_default()
@@ -547,11 +635,17 @@ fn missing_why(m: Missing, cond: &Condition, env: &Env<'_>, name: &str) -> Strin
             let claim = cond.key.name_lower().unwrap_or(&cond.key.written);
             format!("AWS does not expose {claim} as a condition key")
         }
-        Missing::Context => "it is request context, not a token claim (oidc-trust evaluates it as missing)".into(),
-        Missing::Malformed => "it has no provider prefix (keys look like <provider>:<claim>)".into(),
+        Missing::Context => {
+            "it is request context, not a token claim (oidc-trust evaluates it as missing)".into()
+        }
+        Missing::Malformed => {
+            "it has no provider prefix (keys look like <provider>:<claim>)".into()
+        }
         Missing::NotInToken => format!("the token has no {name} claim"),
         Missing::Empty => format!("the token's {name} is an empty list"),
-        Missing::Unusable(t) => format!("the token's {name} is {t}, which is not a condition value"),
+        Missing::Unusable(t) => {
+            format!("the token's {name} is {t}, which is not a condition value")
+        }
     }
 }
 
@@ -633,19 +727,34 @@ fn condition_reason(cond: &Condition, o: &Outcome<'_>, env: &Env<'_>) -> String 
         },
     };
     if let Some(var) = &o.notes.unresolved {
-        let _ = write!(r, "; policy variable {var} has no value, so that policy value matches nothing");
+        let _ = write!(
+            r,
+            "; policy variable {var} has no value, so that policy value matches nothing"
+        );
     }
     r
 }
 
 fn hit_or_list(cond: &Condition, cmp: Cmp, pv: &str) -> String {
     match cmp {
-        Cmp::Hit(i) if !cond.op.base.is_negated() => cond.json_values.get(i).map(show).unwrap_or_else(|| pv.to_owned()),
+        Cmp::Hit(i) if !cond.op.base.is_negated() => cond
+            .json_values
+            .get(i)
+            .map(show)
+            .unwrap_or_else(|| pv.to_owned()),
         _ => pv.to_owned(),
     }
 }
 
-fn single_reason(cond: &Condition, name: &str, value: &Value, cmp: Cmp, pv: &str, yes: &str, no: &str) -> String {
+fn single_reason(
+    cond: &Condition,
+    name: &str,
+    value: &Value,
+    cmp: Cmp,
+    pv: &str,
+    yes: &str,
+    no: &str,
+) -> String {
     let base = cond.op.base;
     let tv = show(value);
     match cmp {
@@ -666,7 +775,9 @@ fn single_reason(cond: &Condition, name: &str, value: &Value, cmp: Cmp, pv: &str
             if base.is_negated() {
                 format!("{name} {tv} {no} {pv}, so {} is true", base.name())
             } else {
-                let hint = failure_hint(cond).map(|h| format!(" ({h})")).unwrap_or_default();
+                let hint = failure_hint(cond)
+                    .map(|h| format!(" ({h})"))
+                    .unwrap_or_default();
                 format!("{name} {tv} {no} {pv}{hint}")
             }
         }
@@ -699,13 +810,22 @@ pub fn condition_trace(cond: &Condition, o: &Outcome<'_>, env: &Env<'_>) -> Cond
     }
 }
 
-fn principal_trace(s: &super::parse::Statement, env: &Env<'_>, matched: bool, hit: Option<usize>) -> ElementTrace {
+fn principal_trace(
+    s: &super::parse::Statement,
+    env: &Env<'_>,
+    matched: bool,
+    hit: Option<usize>,
+) -> ElementTrace {
     let token_value = env.provider.map(str::to_owned);
     let (policy_values, reason) = match &s.principal {
-        Principal::Everyone { written } => {
-            (vec!["*".to_owned()], format!("Principal {written} admits every caller, including any web-identity token"))
-        }
-        Principal::Listed { federated, other_types } => {
+        Principal::Everyone { written } => (
+            vec!["*".to_owned()],
+            format!("Principal {written} admits every caller, including any web-identity token"),
+        ),
+        Principal::Listed {
+            federated,
+            other_types,
+        } => {
             let values: Vec<String> = federated.iter().map(|f| f.written.clone()).collect();
             let reason = match (env.provider, hit.and_then(|i| federated.get(i))) {
                 (_, Some(f)) if f.kind == FedKind::Any => "Federated \"*\" admits every provider".to_owned(),
@@ -729,15 +849,29 @@ fn principal_trace(s: &super::parse::Statement, env: &Env<'_>, matched: bool, hi
             (values, reason)
         }
     };
-    ElementTrace { field: "Principal", policy_values, token_value, matched, reason, path: s.principal_path.clone() }
+    ElementTrace {
+        field: "Principal",
+        policy_values,
+        token_value,
+        matched,
+        reason,
+        path: s.principal_path.clone(),
+    }
 }
 
-fn action_trace(s: &super::parse::Statement) -> ElementTrace {
+/// Token-independent: computed once per policy.
+pub fn action_trace(s: &super::parse::Statement) -> ElementTrace {
     let a = &s.action;
     let reason = match (a.field, a.hit.and_then(|i| a.values.get(i))) {
-        ("NotAction", Some(v)) => format!("NotAction {v:?} covers {WEB_IDENTITY_ACTION}, so the statement does not apply to it"),
-        ("NotAction", None) => format!("NotAction does not list {WEB_IDENTITY_ACTION}, so the statement applies to it"),
-        (_, Some(v)) => format!("Action {v:?} covers {WEB_IDENTITY_ACTION} (actions compare case-insensitively)"),
+        ("NotAction", Some(v)) => format!(
+            "NotAction {v:?} covers {WEB_IDENTITY_ACTION}, so the statement does not apply to it"
+        ),
+        ("NotAction", None) => {
+            format!("NotAction does not list {WEB_IDENTITY_ACTION}, so the statement applies to it")
+        }
+        (_, Some(v)) => format!(
+            "Action {v:?} covers {WEB_IDENTITY_ACTION} (actions compare case-insensitively)"
+        ),
         (_, None) => format!("Action {:?} does not cover {WEB_IDENTITY_ACTION}", a.values),
     };
     ElementTrace {
@@ -766,19 +900,32 @@ fn rule_message(rule: &'static str) -> &'static str {
 }
 
 /// Full evaluation with trace, token-dependent lints and warnings.
-pub fn evaluate(c: &Compiled, static_lints: &[Lint], claims: &Map<String, Value>, ctx: &EvalContext) -> Decision {
+pub fn evaluate(
+    c: &Compiled,
+    static_lints: &[Lint],
+    action_traces: &[ElementTrace],
+    claims: &Map<String, Value>,
+    ctx: &EvalContext,
+) -> Decision {
     let env = Env::new(claims, ctx);
     let mut statements = Vec::with_capacity(c.statements.len());
     let mut lints: Vec<Lint> = static_lints.to_vec();
     // (statement index, condition index or None for the principal, rule, path)
     let mut applied: Vec<(usize, Option<usize>, &'static str, String)> = Vec::new();
-    let is_github = env.provider.is_some_and(|p| keys::classify(p) == ProviderClass::GitHub);
+    let is_github = env
+        .provider
+        .is_some_and(|p| keys::classify(p) == ProviderClass::GitHub);
 
     for s in &c.statements {
         let (principal_matched, hit) = principal_outcome(&s.principal, &env);
         if let (Principal::Listed { federated, .. }, Some(i)) = (&s.principal, hit) {
             if federated.get(i).is_some_and(|f| f.kind == FedKind::Any) {
-                applied.push((s.index, None, rules::FEDERATED_WILDCARD, s.principal_path.clone()));
+                applied.push((
+                    s.index,
+                    None,
+                    rules::FEDERATED_WILDCARD,
+                    s.principal_path.clone(),
+                ));
             }
         }
         let action_matched = s.action.matched();
@@ -801,7 +948,12 @@ pub fn evaluate(c: &Compiled, static_lints: &[Lint], claims: &Map<String, Value>
             conditions_matched,
             matched: principal_matched && action_matched && conditions_matched,
             principal: Some(principal_trace(s, &env, principal_matched, hit)),
-            action: Some(action_trace(s)),
+            action: Some(
+                action_traces
+                    .get(s.index)
+                    .cloned()
+                    .unwrap_or_else(|| action_trace(s)),
+            ),
             conditions,
             path: s.path.clone(),
         });
@@ -816,11 +968,22 @@ pub fn evaluate(c: &Compiled, static_lints: &[Lint], claims: &Map<String, Value>
                 LintCode::UnconfirmedRule,
                 Severity::Warning,
                 path.clone(),
-                format!("this decision depends on an UNCONFIRMED rule: {}", rule_message(rule)),
+                format!(
+                    "this decision depends on an UNCONFIRMED rule: {}",
+                    rule_message(rule)
+                ),
             ));
         }
-        if !warnings.iter().any(|w: &Warning| w.rule == rule && w.path == path) {
-            warnings.push(Warning { rule, message: rule_message(rule).to_owned(), path, decisive });
+        if !warnings
+            .iter()
+            .any(|w: &Warning| w.rule == rule && w.path == path)
+        {
+            warnings.push(Warning {
+                rule,
+                message: rule_message(rule).to_owned(),
+                path,
+                decisive,
+            });
         }
     }
     let reason = decision_reason(decision, &statements);
@@ -836,23 +999,38 @@ pub fn evaluate(c: &Compiled, static_lints: &[Lint], claims: &Map<String, Value>
 }
 
 /// Would the decision change if this condition (or the principal, for `None`) had come out the other way?
-fn flips_decision(statements: &[StatementTrace], si: usize, ci: Option<usize>, decision: DecisionKind) -> bool {
+fn flips_decision(
+    statements: &[StatementTrace],
+    si: usize,
+    ci: Option<usize>,
+    decision: DecisionKind,
+) -> bool {
     let flipped = decide_effects(statements.iter().map(|s| {
         if s.index != si {
             return (s.effect, s.matched);
         }
-        let principal = if ci.is_none() { !s.principal_matched } else { s.principal_matched };
-        let conds = s
-            .conditions
-            .iter()
-            .enumerate()
-            .all(|(i, c)| if Some(i) == ci { !c.matched } else { c.matched });
+        let principal = if ci.is_none() {
+            !s.principal_matched
+        } else {
+            s.principal_matched
+        };
+        let conds =
+            s.conditions
+                .iter()
+                .enumerate()
+                .all(|(i, c)| if Some(i) == ci { !c.matched } else { c.matched });
         (s.effect, principal && s.action_matched && conds)
     }));
     flipped != decision
 }
 
-fn token_lints(cond: &Condition, o: &Outcome<'_>, env: &Env<'_>, is_github: bool, lints: &mut Vec<Lint>) {
+fn token_lints(
+    cond: &Condition,
+    o: &Outcome<'_>,
+    env: &Env<'_>,
+    is_github: bool,
+    lints: &mut Vec<Lint>,
+) {
     let base = cond.op.base;
     // ForAllValues that passed only because the key is missing.
     if cond.op.set == Some(SetOperator::ForAllValues) && o.matched {
@@ -870,7 +1048,10 @@ fn token_lints(cond: &Condition, o: &Outcome<'_>, env: &Env<'_>, is_github: bool
     }
     // Case-only mismatches: a positive operator that failed, or a negated one that passed, where ignoring case
     // would flip it.
-    if base.family() == Family::String && base.str_mode() != StrMode::IgnoreCase && o.matched == base.is_negated() {
+    if base.family() == Family::String
+        && base.str_mode() != StrMode::IgnoreCase
+        && o.matched == base.is_negated()
+    {
         let values: &[Value] = match &o.detail {
             Detail::Single { value, .. } => std::slice::from_ref(*value),
             Detail::AnySet { values, .. } | Detail::AllSet { values, .. } => values,
@@ -882,8 +1063,12 @@ fn token_lints(cond: &Condition, o: &Outcome<'_>, env: &Env<'_>, is_github: bool
                 let lower = text.to_lowercase();
                 for (i, pv) in pvs.iter().enumerate() {
                     let ci_hit = match pv {
-                        StrValue::Fixed(StrMatcher::Exact(s)) => s.to_lowercase() == lower && *s != *text,
-                        StrValue::Fixed(StrMatcher::Glob(g)) => !g.matches(&text) && g.to_lowercase().matches(&lower),
+                        StrValue::Fixed(StrMatcher::Exact(s)) => {
+                            s.to_lowercase() == lower && *s != *text
+                        }
+                        StrValue::Fixed(StrMatcher::Glob(g)) => {
+                            !g.matches(&text) && g.to_lowercase().matches(&lower)
+                        }
                         _ => false,
                     };
                     if ci_hit {
@@ -908,9 +1093,16 @@ fn token_lints(cond: &Condition, o: &Outcome<'_>, env: &Env<'_>, is_github: bool
     // GitHub: with an environment, sub is repo:O/R:environment:NAME.
     if is_github && !o.matched && !base.is_negated() && cond.key.name_lower() == Some("sub") {
         let env_name = env.claims.get("environment").and_then(Value::as_str);
-        let expects_ref = cond.json_values.iter().any(|v| v.as_str().is_some_and(|s| s.contains(":ref:")));
+        let expects_ref = cond
+            .json_values
+            .iter()
+            .any(|v| v.as_str().is_some_and(|s| s.contains(":ref:")));
         if let (Some(environment), true) = (env_name, expects_ref) {
-            let sub = env.claims.get("sub").map(show).unwrap_or_else(|| "(missing)".into());
+            let sub = env
+                .claims
+                .get("sub")
+                .map(show)
+                .unwrap_or_else(|| "(missing)".into());
             lints.push(Lint::new(
                 LintCode::GithubEnvironmentChangesSub,
                 Severity::Warning,
@@ -935,7 +1127,11 @@ fn first_failure(s: &StatementTrace) -> String {
             return a.reason.clone();
         }
     }
-    s.conditions.iter().find(|c| !c.matched).map(|c| c.reason.clone()).unwrap_or_default()
+    s.conditions
+        .iter()
+        .find(|c| !c.matched)
+        .map(|c| c.reason.clone())
+        .unwrap_or_default()
 }
 
 fn label(s: &StatementTrace) -> String {
@@ -948,7 +1144,9 @@ fn label(s: &StatementTrace) -> String {
 fn decision_reason(decision: DecisionKind, statements: &[StatementTrace]) -> String {
     match decision {
         DecisionKind::Deny => {
-            let s = statements.iter().find(|s| s.matched && s.effect == Effect::Deny);
+            let s = statements
+                .iter()
+                .find(|s| s.matched && s.effect == Effect::Deny);
             match s {
                 Some(s) => format!(
                     "explicitly denied by {}: principal, action and all {} condition(s) matched; an explicit Deny overrides any Allow",
@@ -959,7 +1157,9 @@ fn decision_reason(decision: DecisionKind, statements: &[StatementTrace]) -> Str
             }
         }
         DecisionKind::Allow => {
-            let s = statements.iter().find(|s| s.matched && s.effect == Effect::Allow);
+            let s = statements
+                .iter()
+                .find(|s| s.matched && s.effect == Effect::Allow);
             match s {
                 Some(s) => format!(
                     "allowed by {}: principal, action and all {} condition(s) matched",
@@ -970,12 +1170,21 @@ fn decision_reason(decision: DecisionKind, statements: &[StatementTrace]) -> Str
             }
         }
         DecisionKind::ImplicitDeny => {
-            let allows: Vec<&StatementTrace> = statements.iter().filter(|s| s.effect == Effect::Allow).collect();
+            let allows: Vec<&StatementTrace> = statements
+                .iter()
+                .filter(|s| s.effect == Effect::Allow)
+                .collect();
             if allows.is_empty() {
                 return "implicit deny: the policy has no Allow statement".into();
             }
-            let parts: Vec<String> = allows.iter().map(|s| format!("{}: {}", label(s), first_failure(s))).collect();
-            format!("implicit deny: no Allow statement matched — {}", parts.join("; "))
+            let parts: Vec<String> = allows
+                .iter()
+                .map(|s| format!("{}: {}", label(s), first_failure(s)))
+                .collect();
+            format!(
+                "implicit deny: no Allow statement matched — {}",
+                parts.join("; ")
+            )
         }
     }
 }

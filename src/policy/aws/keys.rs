@@ -27,13 +27,17 @@ pub fn classify(prefix: &str) -> ProviderClass {
     if p == GH || p.strip_prefix(GH).is_some_and(|rest| rest.starts_with('/')) {
         return ProviderClass::GitHub;
     }
-    if p.strip_prefix("github.com/enterprises/").is_some_and(|rest| !rest.is_empty()) {
+    if p.strip_prefix("github.com/enterprises/")
+        .is_some_and(|rest| !rest.is_empty())
+    {
         return ProviderClass::GitHub;
     }
     if p == "accounts.google.com" {
         return ProviderClass::Google;
     }
-    if p.strip_prefix("oidc.circleci.com/org/").is_some_and(|rest| !rest.is_empty()) {
+    if p.strip_prefix("oidc.circleci.com/org/")
+        .is_some_and(|rest| !rest.is_empty())
+    {
         return ProviderClass::CircleCi;
     }
     if p.strip_prefix("idcs-")
@@ -73,7 +77,11 @@ pub struct ExposedKey {
 }
 
 const fn key(name: &'static str, kind: ValueKind) -> ExposedKey {
-    ExposedKey { name, source: ClaimSource::Claim(name), kind }
+    ExposedKey {
+        name,
+        source: ClaimSource::Claim(name),
+        kind,
+    }
 }
 
 /// Every OIDC provider.
@@ -85,8 +93,16 @@ const GENERIC: &[ExposedKey] = &[
 ];
 
 const GOOGLE: &[ExposedKey] = &[
-    ExposedKey { name: "aud", source: ClaimSource::AzpElseAud, kind: ValueKind::String },
-    ExposedKey { name: "oaud", source: ClaimSource::Claim("aud"), kind: ValueKind::String },
+    ExposedKey {
+        name: "aud",
+        source: ClaimSource::AzpElseAud,
+        kind: ValueKind::String,
+    },
+    ExposedKey {
+        name: "oaud",
+        source: ClaimSource::Claim("aud"),
+        kind: ValueKind::String,
+    },
     // UNCONFIRMED where the claim sits in the token: we read `google.organization_number`.
     ExposedKey {
         name: "google/organization_number",
@@ -143,8 +159,10 @@ pub fn exposed_names(class: ProviderClass) -> Vec<&'static str> {
 
 /// Multi-tenant issuers, where a missing `sub` condition lets anyone on the platform in.
 pub fn is_multi_tenant(prefix: &str) -> bool {
-    matches!(classify(prefix), ProviderClass::GitHub | ProviderClass::Google)
-        || prefix.eq_ignore_ascii_case("gitlab.com")
+    matches!(
+        classify(prefix),
+        ProviderClass::GitHub | ProviderClass::Google
+    ) || prefix.eq_ignore_ascii_case("gitlab.com")
         || prefix.eq_ignore_ascii_case("app.terraform.io")
         || prefix.eq_ignore_ascii_case("cognito-identity.amazonaws.com")
 }
@@ -155,26 +173,56 @@ mod tests {
 
     #[test]
     fn classification() {
-        assert_eq!(classify("token.actions.githubusercontent.com"), ProviderClass::GitHub);
-        assert_eq!(classify("token.actions.githubusercontent.com/acme"), ProviderClass::GitHub);
-        assert_eq!(classify("Token.Actions.GitHubUserContent.com"), ProviderClass::GitHub);
-        assert_eq!(classify("token.actions.githubusercontent.com.evil.com"), ProviderClass::Generic);
-        assert_eq!(classify("github.com/enterprises/acme"), ProviderClass::GitHub);
+        assert_eq!(
+            classify("token.actions.githubusercontent.com"),
+            ProviderClass::GitHub
+        );
+        assert_eq!(
+            classify("token.actions.githubusercontent.com/acme"),
+            ProviderClass::GitHub
+        );
+        assert_eq!(
+            classify("Token.Actions.GitHubUserContent.com"),
+            ProviderClass::GitHub
+        );
+        assert_eq!(
+            classify("token.actions.githubusercontent.com.evil.com"),
+            ProviderClass::Generic
+        );
+        assert_eq!(
+            classify("github.com/enterprises/acme"),
+            ProviderClass::GitHub
+        );
         assert_eq!(classify("accounts.google.com"), ProviderClass::Google);
-        assert_eq!(classify("oidc.circleci.com/org/1234"), ProviderClass::CircleCi);
-        assert_eq!(classify("idcs-abc.identity.oraclecloud.com"), ProviderClass::Oracle);
+        assert_eq!(
+            classify("oidc.circleci.com/org/1234"),
+            ProviderClass::CircleCi
+        );
+        assert_eq!(
+            classify("idcs-abc.identity.oraclecloud.com"),
+            ProviderClass::Oracle
+        );
         assert_eq!(classify("oidc.fly.io/acme"), ProviderClass::Generic);
     }
 
     #[test]
     fn lookups() {
-        assert_eq!(lookup(ProviderClass::Google, "aud").map(|k| k.source), Some(ClaimSource::AzpElseAud));
-        assert_eq!(lookup(ProviderClass::Generic, "aud").map(|k| k.source), Some(ClaimSource::Claim("aud")));
+        assert_eq!(
+            lookup(ProviderClass::Google, "aud").map(|k| k.source),
+            Some(ClaimSource::AzpElseAud)
+        );
+        assert_eq!(
+            lookup(ProviderClass::Generic, "aud").map(|k| k.source),
+            Some(ClaimSource::Claim("aud"))
+        );
         assert!(lookup(ProviderClass::Generic, "oaud").is_none());
         assert!(lookup(ProviderClass::GitHub, "Environment").is_some());
         assert!(lookup(ProviderClass::Generic, "environment").is_none());
         assert!(lookup(ProviderClass::GitHub, "iat").is_none());
-        assert_eq!(lookup(ProviderClass::Generic, "AMR").map(|k| k.kind), Some(ValueKind::MultiValued));
+        assert_eq!(
+            lookup(ProviderClass::Generic, "AMR").map(|k| k.kind),
+            Some(ValueKind::MultiValued)
+        );
         assert!(exposed_names(ProviderClass::Google).contains(&"oaud"));
     }
 }

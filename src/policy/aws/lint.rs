@@ -3,7 +3,10 @@
 
 use super::keys::{self, ValueKind};
 use super::operators::{BaseOp, Family, StrMode};
-use super::parse::{Compiled, Condition, FedKind, KeyScope, Principal, Statement, StrMatcher, StrValue, Values, WEB_IDENTITY_ACTION};
+use super::parse::{
+    Compiled, Condition, FedKind, KeyScope, Principal, Statement, StrMatcher, StrValue, Values,
+    WEB_IDENTITY_ACTION,
+};
 use crate::policy::trace::{Effect, Lint, LintCode, SetOperator, Severity};
 
 pub fn static_lints(c: &Compiled) -> Vec<Lint> {
@@ -22,7 +25,13 @@ fn providers(s: &Statement) -> Vec<&str> {
     match &s.principal {
         Principal::Listed { federated, .. } => federated
             .iter()
-            .filter_map(|f| if let FedKind::Provider(p) = &f.kind { Some(p.as_str()) } else { None })
+            .filter_map(|f| {
+                if let FedKind::Provider(p) = &f.kind {
+                    Some(p.as_str())
+                } else {
+                    None
+                }
+            })
             .collect(),
         Principal::Everyone { .. } => Vec::new(),
     }
@@ -84,7 +93,10 @@ fn statement_lints(s: &Statement, out: &mut Vec<Lint>) {
             let (severity, why) = if keys::is_multi_tenant(p) {
                 (Severity::Error, format!("{p} issues tokens to anyone on the platform, so any of them could assume this role"))
             } else {
-                (Severity::Warning, "every token this provider issues could assume this role".to_owned())
+                (
+                    Severity::Warning,
+                    "every token this provider issues could assume this role".to_owned(),
+                )
             };
             out.push(Lint::new(
                 LintCode::MissingSubCondition,
@@ -125,12 +137,22 @@ fn condition_lints(s: &Statement, cond: &Condition, out: &mut Vec<Lint>) {
                 LintCode::KeyNotFromToken,
                 Severity::Info,
                 path.clone(),
-                format!("{} is request context, not a token claim; oidc-trust evaluates it as missing", key.written),
+                format!(
+                    "{} is request context, not a token claim; oidc-trust evaluates it as missing",
+                    key.written
+                ),
             ));
             false
         }
-        KeyScope::Provider { prefix_lower, name_lower, class, exposed } => {
-            let matches_principal = trusted.iter().any(|p| super::parse::eq_ignore_case(prefix_lower, p));
+        KeyScope::Provider {
+            prefix_lower,
+            name_lower,
+            class,
+            exposed,
+        } => {
+            let matches_principal = trusted
+                .iter()
+                .any(|p| super::parse::eq_ignore_case(prefix_lower, p));
             if !trusted.is_empty() && !matches_principal {
                 out.push(Lint::new(
                     LintCode::KeyProviderMismatch,
@@ -166,7 +188,9 @@ fn condition_lints(s: &Statement, cond: &Condition, out: &mut Vec<Lint>) {
         ));
     }
     let exposed_kind = match &key.scope {
-        KeyScope::Provider { exposed: Some(k), .. } => Some(k.kind),
+        KeyScope::Provider {
+            exposed: Some(k), ..
+        } => Some(k.kind),
         _ => None,
     };
     match (op.set, exposed_kind) {
@@ -193,7 +217,11 @@ fn condition_lints(s: &Statement, cond: &Condition, out: &mut Vec<Lint>) {
     if base.family() == Family::String {
         if let Values::Str(vals) = &cond.values {
             for (i, v) in vals.iter().enumerate() {
-                let written = cond.json_values.get(i).and_then(|v| v.as_str()).unwrap_or("");
+                let written = cond
+                    .json_values
+                    .get(i)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("");
                 match (base.str_mode(), v) {
                     (StrMode::Like, StrValue::Fixed(StrMatcher::Glob(g))) if !g.has_wildcards() => out.push(Lint::new(
                         LintCode::StringLikeWithoutWildcard,
@@ -215,8 +243,15 @@ fn condition_lints(s: &Statement, cond: &Condition, out: &mut Vec<Lint>) {
     for t in cond.values.templates() {
         for v in t.vars() {
             let ok = match &v.key.scope {
-                KeyScope::Provider { prefix_lower, exposed: Some(_), .. } => {
-                    trusted.is_empty() || trusted.iter().any(|p| super::parse::eq_ignore_case(prefix_lower, p))
+                KeyScope::Provider {
+                    prefix_lower,
+                    exposed: Some(_),
+                    ..
+                } => {
+                    trusted.is_empty()
+                        || trusted
+                            .iter()
+                            .any(|p| super::parse::eq_ignore_case(prefix_lower, p))
                 }
                 _ => false,
             };

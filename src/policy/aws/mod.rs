@@ -15,7 +15,7 @@ pub mod vars;
 use serde_json::{Map, Value};
 
 use crate::error::Error;
-use crate::policy::trace::{Decision, DecisionKind, Lint};
+use crate::policy::trace::{Decision, DecisionKind, ElementTrace, Lint};
 use crate::policy::EvalContext;
 
 /// The dialect's stable name.
@@ -26,13 +26,19 @@ pub const DIALECT: &str = "aws";
 pub struct AwsPolicy {
     compiled: parse::Compiled,
     lints: Vec<Lint>,
+    action_traces: Vec<ElementTrace>,
 }
 
 impl AwsPolicy {
     pub fn parse(doc: &Value) -> Result<AwsPolicy, Error> {
         let compiled = parse::compile(doc)?;
         let lints = lint::static_lints(&compiled);
-        Ok(AwsPolicy { compiled, lints })
+        let action_traces = compiled.statements.iter().map(eval::action_trace).collect();
+        Ok(AwsPolicy {
+            compiled,
+            lints,
+            action_traces,
+        })
     }
 
     pub fn lints(&self) -> &[Lint] {
@@ -48,7 +54,13 @@ impl AwsPolicy {
     }
 
     pub fn evaluate(&self, claims: &Map<String, Value>, ctx: &EvalContext) -> Decision {
-        eval::evaluate(&self.compiled, &self.lints, claims, ctx)
+        eval::evaluate(
+            &self.compiled,
+            &self.lints,
+            &self.action_traces,
+            claims,
+            ctx,
+        )
     }
 
     pub fn decide(&self, claims: &Map<String, Value>, ctx: &EvalContext) -> DecisionKind {

@@ -176,11 +176,23 @@ impl BaseOp {
     pub fn family(self) -> Family {
         use BaseOp::*;
         match self {
-            StringEquals | StringNotEquals | StringEqualsIgnoreCase | StringNotEqualsIgnoreCase | StringLike
+            StringEquals
+            | StringNotEquals
+            | StringEqualsIgnoreCase
+            | StringNotEqualsIgnoreCase
+            | StringLike
             | StringNotLike => Family::String,
-            NumericEquals | NumericNotEquals | NumericLessThan | NumericLessThanEquals | NumericGreaterThan
+            NumericEquals
+            | NumericNotEquals
+            | NumericLessThan
+            | NumericLessThanEquals
+            | NumericGreaterThan
             | NumericGreaterThanEquals => Family::Numeric,
-            DateEquals | DateNotEquals | DateLessThan | DateLessThanEquals | DateGreaterThan
+            DateEquals
+            | DateNotEquals
+            | DateLessThan
+            | DateLessThanEquals
+            | DateGreaterThan
             | DateGreaterThanEquals => Family::Date,
             Bool => Family::Bool,
             BinaryEquals => Family::Binary,
@@ -192,7 +204,9 @@ impl BaseOp {
 
     pub fn str_mode(self) -> StrMode {
         match self {
-            BaseOp::StringEqualsIgnoreCase | BaseOp::StringNotEqualsIgnoreCase => StrMode::IgnoreCase,
+            BaseOp::StringEqualsIgnoreCase | BaseOp::StringNotEqualsIgnoreCase => {
+                StrMode::IgnoreCase
+            }
             BaseOp::StringLike | BaseOp::StringNotLike => StrMode::Like,
             _ => StrMode::Exact,
         }
@@ -241,12 +255,19 @@ pub fn parse_operator(name: &str) -> Result<Operator, String> {
         return Err(unknown_operator_message(name));
     };
     if base == BaseOp::Null && if_exists {
-        return Err("Null cannot take the IfExists suffix (Null already tests whether the key exists)".into());
+        return Err(
+            "Null cannot take the IfExists suffix (Null already tests whether the key exists)"
+                .into(),
+        );
     }
     if base == BaseOp::Null && set.is_some() {
         return Err("Null cannot take a ForAnyValue:/ForAllValues: prefix".into());
     }
-    Ok(Operator { base, set, if_exists })
+    Ok(Operator {
+        base,
+        set,
+        if_exists,
+    })
 }
 
 fn unknown_operator_message(name: &str) -> String {
@@ -342,7 +363,10 @@ impl Num {
                 return Some(Num::Int(v));
             }
         }
-        s.parse::<f64>().ok().filter(|f| f.is_finite()).map(Num::Float)
+        s.parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(Num::Float)
     }
 
     fn as_f64(self) -> f64 {
@@ -352,7 +376,7 @@ impl Num {
         }
     }
 
-    pub fn cmp(self, other: Num) -> Option<Ordering> {
+    pub fn compare(self, other: Num) -> Option<Ordering> {
         match (self, other) {
             (Num::Int(a), Num::Int(b)) => Some(a.cmp(&b)),
             (a, b) => a.as_f64().partial_cmp(&b.as_f64()),
@@ -515,7 +539,9 @@ impl Cidr {
         let addr: IpAddr = a.parse().ok()?;
         let max = if addr.is_ipv4() { 32 } else { 128 };
         let prefix = match p {
-            Some(p) if !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()) && p.len() <= 3 => p.parse().ok()?,
+            Some(p) if !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()) && p.len() <= 3 => {
+                p.parse().ok()?
+            }
             Some(_) => return None,
             None => max,
         };
@@ -528,11 +554,19 @@ impl Cidr {
     pub fn contains(&self, ip: IpAddr) -> bool {
         match (self.addr, ip) {
             (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = if self.prefix == 0 { 0 } else { u32::MAX << (32 - u32::from(self.prefix)) };
+                let mask = if self.prefix == 0 {
+                    0
+                } else {
+                    u32::MAX << (32 - u32::from(self.prefix))
+                };
                 (u32::from(net) & mask) == (u32::from(ip) & mask)
             }
             (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                let mask = if self.prefix == 0 { 0 } else { u128::MAX << (128 - u32::from(self.prefix)) };
+                let mask = if self.prefix == 0 {
+                    0
+                } else {
+                    u128::MAX << (128 - u32::from(self.prefix))
+                };
                 (u128::from(net) & mask) == (u128::from(ip) & mask)
             }
             _ => false,
@@ -546,7 +580,14 @@ impl Cidr {
 /// Splits an ARN into its six colon-separated parts (the resource part may itself contain colons).
 pub fn arn_parts(s: &str) -> Option<[&str; 6]> {
     let mut it = s.splitn(6, ':');
-    let parts = [it.next()?, it.next()?, it.next()?, it.next()?, it.next()?, it.next()?];
+    let parts = [
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+    ];
     Some(parts)
 }
 
@@ -568,15 +609,26 @@ mod tests {
     #[test]
     fn operator_names() {
         let op = parse_operator("ForAnyValue:StringLikeIfExists").unwrap();
-        assert_eq!(op, Operator { base: BaseOp::StringLike, set: Some(SetOperator::ForAnyValue), if_exists: true });
+        assert_eq!(
+            op,
+            Operator {
+                base: BaseOp::StringLike,
+                set: Some(SetOperator::ForAnyValue),
+                if_exists: true
+            }
+        );
         assert_eq!(parse_operator("Null").unwrap().base, BaseOp::Null);
         assert!(parse_operator("NullIfExists").is_err());
         assert!(parse_operator("ForAllValues:Null").is_err());
-        assert!(parse_operator("stringequals").unwrap_err().contains("did you mean \"StringEquals\""));
+        assert!(parse_operator("stringequals")
+            .unwrap_err()
+            .contains("did you mean \"StringEquals\""));
         assert!(parse_operator("forallvalues:stringlikeifexists")
             .unwrap_err()
             .contains("\"ForAllValues:StringLikeIfExists\""));
-        assert!(parse_operator("StringEquls").unwrap_err().starts_with("unknown condition operator"));
+        assert!(parse_operator("StringEquls")
+            .unwrap_err()
+            .starts_with("unknown condition operator"));
         assert!(parse_operator("ForAnyValue:").is_err());
         assert!(parse_operator("IfExists").is_err());
         for op in ALL {
@@ -589,12 +641,16 @@ mod tests {
         assert_eq!(Num::parse("42"), Some(Num::Int(42)));
         assert_eq!(Num::parse("-1.5"), Some(Num::Float(-1.5)));
         assert_eq!(Num::parse("1e3"), Some(Num::Float(1000.0)));
-        for bad in ["", " 1", "1 ", "0x10", "NaN", "Infinity", "1.", ".5", "1e", "--1", "1e999"] {
+        for bad in [
+            "", " 1", "1 ", "0x10", "NaN", "Infinity", "1.", ".5", "1e", "--1", "1e999",
+        ] {
             assert_eq!(Num::parse(bad), None, "{bad:?}");
         }
-        assert_eq!(Num::Int(3).cmp(Num::Float(3.0)), Some(Ordering::Equal));
+        assert_eq!(Num::Int(3).compare(Num::Float(3.0)), Some(Ordering::Equal));
         assert_eq!(
-            Num::parse("123456789012345678901").unwrap().cmp(Num::parse("123456789012345678902").unwrap()),
+            Num::parse("123456789012345678901")
+                .unwrap()
+                .compare(Num::parse("123456789012345678902").unwrap()),
             Some(Ordering::Less)
         );
     }
@@ -605,11 +661,28 @@ mod tests {
         assert_eq!(parse_date("1970-01-02"), Some(86_400_000));
         assert_eq!(parse_date("1700000000"), Some(1_700_000_000_000));
         assert_eq!(parse_date("2023-11-14T22:13:20Z"), Some(1_700_000_000_000));
-        assert_eq!(parse_date("2023-11-14T23:13:20+01:00"), Some(1_700_000_000_000));
-        assert_eq!(parse_date("2023-11-14T22:13:20.5Z"), Some(1_700_000_000_500));
-        assert_eq!(parse_date("2023-11-14T22:13Z"), Some(1_700_000_000_000 - 20_000));
+        assert_eq!(
+            parse_date("2023-11-14T23:13:20+01:00"),
+            Some(1_700_000_000_000)
+        );
+        assert_eq!(
+            parse_date("2023-11-14T22:13:20.5Z"),
+            Some(1_700_000_000_500)
+        );
+        assert_eq!(
+            parse_date("2023-11-14T22:13Z"),
+            Some(1_700_000_000_000 - 20_000)
+        );
         assert_eq!(parse_date("2024-02-29"), Some(1_709_164_800_000));
-        for bad in ["2023-02-29", "2023-13-01", "2023-1-01", "yesterday", "2023-11-14T25:00:00Z", "2023-11-14T", "2023-11-14Tx"] {
+        for bad in [
+            "2023-02-29",
+            "2023-13-01",
+            "2023-1-01",
+            "yesterday",
+            "2023-11-14T25:00:00Z",
+            "2023-11-14T",
+            "2023-11-14Tx",
+        ] {
             assert_eq!(parse_date(bad), None, "{bad:?}");
         }
     }
@@ -619,9 +692,15 @@ mod tests {
         let c = Cidr::parse("203.0.113.0/24").unwrap();
         assert!(c.contains("203.0.113.9".parse().unwrap()));
         assert!(!c.contains("203.0.114.9".parse().unwrap()));
-        assert!(Cidr::parse("0.0.0.0/0").unwrap().contains("1.2.3.4".parse().unwrap()));
-        assert!(Cidr::parse("2001:db8::/32").unwrap().contains("2001:db8::1".parse().unwrap()));
-        assert!(!Cidr::parse("2001:db8::/32").unwrap().contains("1.2.3.4".parse().unwrap()));
+        assert!(Cidr::parse("0.0.0.0/0")
+            .unwrap()
+            .contains("1.2.3.4".parse().unwrap()));
+        assert!(Cidr::parse("2001:db8::/32")
+            .unwrap()
+            .contains("2001:db8::1".parse().unwrap()));
+        assert!(!Cidr::parse("2001:db8::/32")
+            .unwrap()
+            .contains("1.2.3.4".parse().unwrap()));
         for bad in ["1.2.3.4/33", "1.2.3/8", "x", "1.2.3.4/", "1.2.3.4/-1"] {
             assert_eq!(Cidr::parse(bad), None, "{bad:?}");
         }
@@ -629,7 +708,10 @@ mod tests {
 
     #[test]
     fn arns() {
-        assert_eq!(arn_parts("arn:aws:iam::1:role/a:b").map(|p| p[5]), Some("role/a:b"));
+        assert_eq!(
+            arn_parts("arn:aws:iam::1:role/a:b").map(|p| p[5]),
+            Some("role/a:b")
+        );
         assert!(arn_parts("arn:aws:iam").is_none());
     }
 }

@@ -8,8 +8,8 @@ use serde_json::{Map, Value};
 
 use super::keys::{self, ExposedKey, ProviderClass};
 use super::operators::{
-    arn_parts, parse_bool_text, parse_date, parse_operator, Cidr, EpochMillis, Family, Num, Operator,
-    StrMode,
+    arn_parts, parse_bool_text, parse_date, parse_operator, Cidr, EpochMillis, Family, Num,
+    Operator, StrMode,
 };
 use super::vars::{Piece, Template};
 use crate::error::Error;
@@ -57,7 +57,9 @@ impl CompiledKey {
             Some((prefix, name)) if prefix.is_empty() || name.is_empty() => KeyScope::Malformed,
             // Provider prefixes are host names (with a path); service namespaces (`aws`, `sts`) have neither
             // a dot nor a slash.
-            Some((prefix, _)) if !prefix.contains('.') && !prefix.contains('/') => KeyScope::Context,
+            Some((prefix, _)) if !prefix.contains('.') && !prefix.contains('/') => {
+                KeyScope::Context
+            }
             Some((prefix, name)) => {
                 let class = keys::classify(prefix);
                 KeyScope::Provider {
@@ -68,13 +70,18 @@ impl CompiledKey {
                 }
             }
         };
-        CompiledKey { written: written.to_owned(), scope }
+        CompiledKey {
+            written: written.to_owned(),
+            scope,
+        }
     }
 
     /// The claim name for traces, when the key maps to one.
     pub fn claim_name(&self) -> Option<&'static str> {
         match &self.scope {
-            KeyScope::Provider { exposed: Some(k), .. } => Some(match k.source {
+            KeyScope::Provider {
+                exposed: Some(k), ..
+            } => Some(match k.source {
                 keys::ClaimSource::Claim(c) => c,
                 keys::ClaimSource::AzpElseAud => "aud",
                 keys::ClaimSource::Nested(..) => "google.organization_number",
@@ -105,10 +112,15 @@ pub enum StrMatcher {
 }
 
 impl StrMatcher {
-    pub fn from_pieces<'a>(mode: StrMode, pieces: impl Iterator<Item = (bool, &'a str)>) -> StrMatcher {
+    pub fn from_pieces<'a>(
+        mode: StrMode,
+        pieces: impl Iterator<Item = (bool, &'a str)>,
+    ) -> StrMatcher {
         match mode {
             StrMode::Exact => StrMatcher::Exact(pieces.map(|(_, s)| s).collect()),
-            StrMode::IgnoreCase => StrMatcher::Lower(pieces.map(|(_, s)| s).collect::<String>().to_lowercase()),
+            StrMode::IgnoreCase => {
+                StrMatcher::Lower(pieces.map(|(_, s)| s).collect::<String>().to_lowercase())
+            }
             StrMode::Like => StrMatcher::Glob(Glob::from_tokens(glob_tokens(pieces))),
         }
     }
@@ -124,6 +136,16 @@ impl StrMatcher {
 
 /// `lower` (already lowercased) equals `text` lowercased, without allocating.
 pub fn eq_ignore_case(lower: &str, text: &str) -> bool {
+    if lower == text {
+        return true;
+    }
+    if text.is_ascii() {
+        return lower.len() == text.len()
+            && lower
+                .bytes()
+                .zip(text.bytes())
+                .all(|(l, t)| l == t.to_ascii_lowercase());
+    }
     lower.chars().eq(text.chars().flat_map(char::to_lowercase))
 }
 
@@ -174,7 +196,9 @@ impl ArnPattern {
         if parts.len() != 6 {
             return None;
         }
-        Some(ArnPattern { parts: parts.into_iter().map(Glob::from_tokens).collect() })
+        Some(ArnPattern {
+            parts: parts.into_iter().map(Glob::from_tokens).collect(),
+        })
     }
 
     pub fn matches(&self, arn: &str) -> bool {
@@ -207,9 +231,36 @@ pub enum Values {
 impl Values {
     pub fn templates(&self) -> Vec<&Template> {
         match self {
-            Values::Str(v) => v.iter().filter_map(|x| if let StrValue::Template(t) = x { Some(t) } else { None }).collect(),
-            Values::Bool(v) => v.iter().filter_map(|x| if let BoolValue::Template(t) = x { Some(t) } else { None }).collect(),
-            Values::Arn(v) => v.iter().filter_map(|x| if let ArnValue::Template(t) = x { Some(t) } else { None }).collect(),
+            Values::Str(v) => v
+                .iter()
+                .filter_map(|x| {
+                    if let StrValue::Template(t) = x {
+                        Some(t)
+                    } else {
+                        None
+                    }
+                })
+                .collect(),
+            Values::Bool(v) => v
+                .iter()
+                .filter_map(|x| {
+                    if let BoolValue::Template(t) = x {
+                        Some(t)
+                    } else {
+                        None
+                    }
+                })
+                .collect(),
+            Values::Arn(v) => v
+                .iter()
+                .filter_map(|x| {
+                    if let ArnValue::Template(t) = x {
+                        Some(t)
+                    } else {
+                        None
+                    }
+                })
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -249,7 +300,10 @@ pub enum FedKind {
 pub enum Principal {
     /// `"Principal": "*"` or `{"AWS": "*"}`.
     Everyone { written: String },
-    Listed { federated: Vec<FedPrincipal>, other_types: Vec<String> },
+    Listed {
+        federated: Vec<FedPrincipal>,
+        other_types: Vec<String>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -294,11 +348,22 @@ pub struct Compiled {
 }
 
 const TOP_FIELDS: &[&str] = &["Version", "Id", "Statement"];
-const STATEMENT_FIELDS: &[&str] = &["Sid", "Effect", "Principal", "Action", "NotAction", "Condition"];
+const STATEMENT_FIELDS: &[&str] = &[
+    "Sid",
+    "Effect",
+    "Principal",
+    "Action",
+    "NotAction",
+    "Condition",
+];
 const PROHIBITED: &[&str] = &["Resource", "NotResource", "NotPrincipal"];
 const PRINCIPAL_TYPES: &[&str] = &["AWS", "Federated", "Service", "CanonicalUser"];
-const BUILT_IN_PROVIDERS: &[&str] =
-    &["accounts.google.com", "cognito-identity.amazonaws.com", "graph.facebook.com", "www.amazon.com"];
+const BUILT_IN_PROVIDERS: &[&str] = &[
+    "accounts.google.com",
+    "cognito-identity.amazonaws.com",
+    "graph.facebook.com",
+    "www.amazon.com",
+];
 
 fn unknown_field(p: &str, name: &str, known: &[&str], what: &str) -> Error {
     let hint = known
@@ -306,16 +371,33 @@ fn unknown_field(p: &str, name: &str, known: &[&str], what: &str) -> Error {
         .find(|k| k.eq_ignore_ascii_case(name))
         .map(|k| format!("; field names are case-sensitive (did you mean {k:?}?)"))
         .unwrap_or_default();
-    Error::policy(p, format!("unknown {what} field {name:?} (expected one of {}){hint}", known.join(", ")))
+    Error::policy(
+        p,
+        format!(
+            "unknown {what} field {name:?} (expected one of {}){hint}",
+            known.join(", ")
+        ),
+    )
 }
 
 pub fn compile(doc: &Value) -> Result<Compiled, Error> {
     let Value::Object(root) = doc else {
-        return Err(Error::policy("$", format!("policy document must be a JSON object, found {}", type_name(doc))));
+        return Err(Error::policy(
+            "$",
+            format!(
+                "policy document must be a JSON object, found {}",
+                type_name(doc)
+            ),
+        ));
     };
     for name in root.keys() {
         if !TOP_FIELDS.contains(&name.as_str()) {
-            return Err(unknown_field(&path::field("$", name), name, TOP_FIELDS, "top-level"));
+            return Err(unknown_field(
+                &path::field("$", name),
+                name,
+                TOP_FIELDS,
+                "top-level",
+            ));
         }
     }
     let version = match root.get("Version") {
@@ -325,13 +407,19 @@ pub fn compile(doc: &Value) -> Result<Compiled, Error> {
         Some(other) => {
             return Err(Error::policy(
                 "$.Version",
-                format!("Version must be \"2012-10-17\" or \"2008-10-17\", found {}", show(other)),
+                format!(
+                    "Version must be \"2012-10-17\" or \"2008-10-17\", found {}",
+                    show(other)
+                ),
             ))
         }
     };
     if let Some(id) = root.get("Id") {
         if !id.is_string() {
-            return Err(Error::policy("$.Id", format!("Id must be a string, found {}", type_name(id))));
+            return Err(Error::policy(
+                "$.Id",
+                format!("Id must be a string, found {}", type_name(id)),
+            ));
         }
     }
     let Some(st) = root.get("Statement") else {
@@ -341,12 +429,19 @@ pub fn compile(doc: &Value) -> Result<Compiled, Error> {
         Value::Array(list) if list.is_empty() => {
             return Err(Error::policy("$.Statement", "Statement must not be empty"));
         }
-        Value::Array(list) => list.iter().enumerate().map(|(i, s)| (s, path::index("$.Statement", i))).collect(),
+        Value::Array(list) => list
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s, path::index("$.Statement", i)))
+            .collect(),
         Value::Object(_) => vec![(st, "$.Statement".to_owned())],
         other => {
             return Err(Error::policy(
                 "$.Statement",
-                format!("Statement must be an object or a list of objects, found {}", type_name(other)),
+                format!(
+                    "Statement must be an object or a list of objects, found {}",
+                    type_name(other)
+                ),
             ))
         }
     };
@@ -359,14 +454,20 @@ pub fn compile(doc: &Value) -> Result<Compiled, Error> {
             if let Some((_, first)) = sids.iter().find(|(x, _)| x == sid) {
                 return Err(Error::policy(
                     path::field(&s.path, "Sid"),
-                    format!("duplicate Sid {sid:?} (also at {first}); statement IDs must be unique"),
+                    format!(
+                        "duplicate Sid {sid:?} (also at {first}); statement IDs must be unique"
+                    ),
                 ));
             }
             sids.push((sid.clone(), s.path.clone()));
         }
         statements.push(s);
     }
-    Ok(Compiled { version, statements, lints })
+    Ok(Compiled {
+        version,
+        statements,
+        lints,
+    })
 }
 
 fn show(v: &Value) -> String {
@@ -384,7 +485,10 @@ fn compile_statement(
     lints: &mut Vec<Lint>,
 ) -> Result<Statement, Error> {
     let Value::Object(m) = v else {
-        return Err(Error::policy(p, format!("a statement must be an object, found {}", type_name(v))));
+        return Err(Error::policy(
+            p,
+            format!("a statement must be an object, found {}", type_name(v)),
+        ));
     };
     for name in m.keys() {
         if PROHIBITED.contains(&name.as_str()) {
@@ -394,14 +498,22 @@ fn compile_statement(
             ));
         }
         if !STATEMENT_FIELDS.contains(&name.as_str()) {
-            return Err(unknown_field(&path::field(&p, name), name, STATEMENT_FIELDS, "statement"));
+            return Err(unknown_field(
+                &path::field(&p, name),
+                name,
+                STATEMENT_FIELDS,
+                "statement",
+            ));
         }
     }
     let sid = match m.get("Sid") {
         None => None,
         Some(Value::String(s)) => Some(s.clone()),
         Some(other) => {
-            return Err(Error::policy(path::field(&p, "Sid"), format!("Sid must be a string, found {}", type_name(other))))
+            return Err(Error::policy(
+                path::field(&p, "Sid"),
+                format!("Sid must be a string, found {}", type_name(other)),
+            ))
         }
     };
     let effect = match m.get("Effect") {
@@ -411,18 +523,35 @@ fn compile_statement(
         Some(other) => {
             return Err(Error::policy(
                 path::field(&p, "Effect"),
-                format!("Effect must be \"Allow\" or \"Deny\" (case-sensitive), found {}", show(other)),
+                format!(
+                    "Effect must be \"Allow\" or \"Deny\" (case-sensitive), found {}",
+                    show(other)
+                ),
             ))
         }
     };
     let principal_path = path::field(&p, "Principal");
-    let principal = match m.get("Principal") {
-        None => return Err(Error::policy(p, "missing required field Principal (a trust policy names who may assume the role)")),
-        Some(pv) => compile_principal(pv, &principal_path)?,
-    };
+    let principal =
+        match m.get("Principal") {
+            None => return Err(Error::policy(
+                p,
+                "missing required field Principal (a trust policy names who may assume the role)",
+            )),
+            Some(pv) => compile_principal(pv, &principal_path)?,
+        };
     let action = match (m.get("Action"), m.get("NotAction")) {
-        (Some(_), Some(_)) => return Err(Error::policy(p, "a statement cannot have both Action and NotAction")),
-        (None, None) => return Err(Error::policy(p, "missing required field Action (or NotAction)")),
+        (Some(_), Some(_)) => {
+            return Err(Error::policy(
+                p,
+                "a statement cannot have both Action and NotAction",
+            ))
+        }
+        (None, None) => {
+            return Err(Error::policy(
+                p,
+                "missing required field Action (or NotAction)",
+            ))
+        }
         (Some(a), None) => compile_action("Action", a, path::field(&p, "Action"))?,
         (None, Some(a)) => compile_action("NotAction", a, path::field(&p, "NotAction"))?,
     };
@@ -430,14 +559,26 @@ fn compile_statement(
         None => Vec::new(),
         Some(c) => compile_conditions(c, &path::field(&p, "Condition"), version, lints)?,
     };
-    Ok(Statement { index, path: p, sid, effect, principal, principal_path, action, conditions })
+    Ok(Statement {
+        index,
+        path: p,
+        sid,
+        effect,
+        principal,
+        principal_path,
+        action,
+        conditions,
+    })
 }
 
 /// A string or a non-empty list of strings.
 fn string_list<'a>(v: &'a Value, p: &str, what: &str) -> Result<Vec<(&'a str, String)>, Error> {
     match v {
         Value::String(s) => Ok(vec![(s.as_str(), p.to_owned())]),
-        Value::Array(items) if items.is_empty() => Err(Error::policy(p, format!("{what} must not be an empty list"))),
+        Value::Array(items) if items.is_empty() => Err(Error::policy(
+            p,
+            format!("{what} must not be an empty list"),
+        )),
         Value::Array(items) => items
             .iter()
             .enumerate()
@@ -445,26 +586,51 @@ fn string_list<'a>(v: &'a Value, p: &str, what: &str) -> Result<Vec<(&'a str, St
                 let ip = path::index(p, i);
                 match x {
                     Value::String(s) => Ok((s.as_str(), ip)),
-                    other => Err(Error::policy(ip, format!("{what} values must be strings, found {}", type_name(other)))),
+                    other => Err(Error::policy(
+                        ip,
+                        format!("{what} values must be strings, found {}", type_name(other)),
+                    )),
                 }
             })
             .collect(),
-        other => Err(Error::policy(p, format!("{what} must be a string or a list of strings, found {}", type_name(other)))),
+        other => Err(Error::policy(
+            p,
+            format!(
+                "{what} must be a string or a list of strings, found {}",
+                type_name(other)
+            ),
+        )),
     }
 }
 
 fn compile_principal(v: &Value, p: &str) -> Result<Principal, Error> {
     let m: &Map<String, Value> = match v {
-        Value::String(s) if s == "*" => return Ok(Principal::Everyone { written: "*".into() }),
+        Value::String(s) if s == "*" => {
+            return Ok(Principal::Everyone {
+                written: "*".into(),
+            })
+        }
         Value::String(s) => {
             return Err(Error::policy(
                 p,
-                format!("Principal must be \"*\" or an object such as {{\"Federated\": …}}, found {s:?}"),
+                format!(
+                "Principal must be \"*\" or an object such as {{\"Federated\": …}}, found {s:?}"
+            ),
             ))
         }
-        Value::Object(m) if m.is_empty() => return Err(Error::policy(p, "Principal must not be empty")),
+        Value::Object(m) if m.is_empty() => {
+            return Err(Error::policy(p, "Principal must not be empty"))
+        }
         Value::Object(m) => m,
-        other => return Err(Error::policy(p, format!("Principal must be \"*\" or an object, found {}", type_name(other)))),
+        other => {
+            return Err(Error::policy(
+                p,
+                format!(
+                    "Principal must be \"*\" or an object, found {}",
+                    type_name(other)
+                ),
+            ))
+        }
     };
     let mut federated = Vec::new();
     let mut other_types = Vec::new();
@@ -476,20 +642,32 @@ fn compile_principal(v: &Value, p: &str) -> Result<Principal, Error> {
         let values = string_list(val, &tp, &format!("Principal {ty}"))?;
         if ty == "Federated" {
             for (s, vp) in values {
-                federated.push(FedPrincipal { written: s.to_owned(), kind: federated_kind(s, &vp)?, path: vp });
+                federated.push(FedPrincipal {
+                    written: s.to_owned(),
+                    kind: federated_kind(s, &vp)?,
+                    path: vp,
+                });
             }
         } else if ty == "AWS" && values.iter().any(|(s, _)| *s == "*") {
-            return Ok(Principal::Everyone { written: "{\"AWS\": \"*\"}".into() });
+            return Ok(Principal::Everyone {
+                written: "{\"AWS\": \"*\"}".into(),
+            });
         } else {
             for (s, vp) in values {
                 if s.is_empty() {
-                    return Err(Error::policy(vp, format!("Principal {ty} values must not be empty")));
+                    return Err(Error::policy(
+                        vp,
+                        format!("Principal {ty} values must not be empty"),
+                    ));
                 }
                 other_types.push(format!("{ty}: {s}"));
             }
         }
     }
-    Ok(Principal::Listed { federated, other_types })
+    Ok(Principal::Listed {
+        federated,
+        other_types,
+    })
 }
 
 fn federated_kind(s: &str, p: &str) -> Result<FedKind, Error> {
@@ -497,7 +675,10 @@ fn federated_kind(s: &str, p: &str) -> Result<FedKind, Error> {
         return Ok(FedKind::Any);
     }
     if s.contains('*') || s.contains('?') {
-        return Err(Error::policy(p, format!("wildcards are not allowed inside a Federated principal ({s:?})")));
+        return Err(Error::policy(
+            p,
+            format!("wildcards are not allowed inside a Federated principal ({s:?})"),
+        ));
     }
     if let Some(b) = BUILT_IN_PROVIDERS.iter().find(|b| **b == s) {
         return Ok(FedKind::Provider((*b).to_owned()));
@@ -511,10 +692,16 @@ fn federated_kind(s: &str, p: &str) -> Result<FedKind, Error> {
             && account.len() == 12
             && account.bytes().all(|b| b.is_ascii_digit());
         if shaped {
-            if let Some(prefix) = resource.strip_prefix("oidc-provider/").filter(|x| !x.is_empty()) {
+            if let Some(prefix) = resource
+                .strip_prefix("oidc-provider/")
+                .filter(|x| !x.is_empty())
+            {
                 return Ok(FedKind::Provider(prefix.to_owned()));
             }
-            if resource.strip_prefix("saml-provider/").is_some_and(|x| !x.is_empty()) {
+            if resource
+                .strip_prefix("saml-provider/")
+                .is_some_and(|x| !x.is_empty())
+            {
                 return Ok(FedKind::Saml);
             }
         }
@@ -536,7 +723,10 @@ fn compile_action(field: &'static str, v: &Value, p: String) -> Result<ActionSpe
     let mut values = Vec::with_capacity(list.len());
     for (i, (s, vp)) in list.into_iter().enumerate() {
         if s.is_empty() {
-            return Err(Error::policy(vp, format!("{field} values must not be empty")));
+            return Err(Error::policy(
+                vp,
+                format!("{field} values must not be empty"),
+            ));
         }
         if s != "*" && !s.contains(':') {
             return Err(Error::policy(vp, format!("{field} {s:?} is not an action (expected service:Action, e.g. {WEB_IDENTITY_ACTION})")));
@@ -546,12 +736,25 @@ fn compile_action(field: &'static str, v: &Value, p: String) -> Result<ActionSpe
         }
         values.push(s.to_owned());
     }
-    Ok(ActionSpec { field, values, path: p, hit })
+    Ok(ActionSpec {
+        field,
+        values,
+        path: p,
+        hit,
+    })
 }
 
-fn compile_conditions(v: &Value, p: &str, version: Version, lints: &mut Vec<Lint>) -> Result<Vec<Condition>, Error> {
+fn compile_conditions(
+    v: &Value,
+    p: &str,
+    version: Version,
+    lints: &mut Vec<Lint>,
+) -> Result<Vec<Condition>, Error> {
     let Value::Object(ops) = v else {
-        return Err(Error::policy(p, format!("Condition must be an object, found {}", type_name(v))));
+        return Err(Error::policy(
+            p,
+            format!("Condition must be an object, found {}", type_name(v)),
+        ));
     };
     let mut out = Vec::new();
     for (op_name, block) in ops {
@@ -560,18 +763,28 @@ fn compile_conditions(v: &Value, p: &str, version: Version, lints: &mut Vec<Lint
         let Value::Object(keys) = block else {
             return Err(Error::policy(
                 op_path,
-                format!("the {op_name} block must be an object of condition keys, found {}", type_name(block)),
+                format!(
+                    "the {op_name} block must be an object of condition keys, found {}",
+                    type_name(block)
+                ),
             ));
         };
         if keys.is_empty() {
-            return Err(Error::policy(op_path, format!("the {op_name} block has no condition keys")));
+            return Err(Error::policy(
+                op_path,
+                format!("the {op_name} block has no condition keys"),
+            ));
         }
         for (key, val) in keys {
             let key_path = path::field(&op_path, key);
             if key.is_empty() {
-                return Err(Error::policy(key_path, "condition key names must not be empty"));
+                return Err(Error::policy(
+                    key_path,
+                    "condition key names must not be empty",
+                ));
             }
-            let (values, json_values) = compile_values(op, op_name, val, &key_path, version, lints)?;
+            let (values, json_values) =
+                compile_values(op, op_name, val, &key_path, version, lints)?;
             out.push(Condition {
                 operator_written: op_name.clone(),
                 op,
@@ -607,7 +820,11 @@ fn compile_values(
         Value::Array(list) if list.is_empty() => {
             return Err(Error::policy(p, "a condition needs at least one value (an empty list would match nothing or everything)"));
         }
-        Value::Array(list) => list.iter().enumerate().map(|(i, x)| (x, path::index(p, i))).collect(),
+        Value::Array(list) => list
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (x, path::index(p, i)))
+            .collect(),
         other => vec![(other, p.to_owned())],
     };
     let base = op.base;
@@ -625,7 +842,10 @@ fn compile_values(
                 if !base.allows_variables() {
                     return Err(Error::policy(
                         ip.clone(),
-                        format!("policy variables are not allowed in {} operators ({op_name})", family_name(family)),
+                        format!(
+                            "policy variables are not allowed in {} operators ({op_name})",
+                            family_name(family)
+                        ),
                     ));
                 }
             } else {
@@ -673,7 +893,12 @@ fn compile_values(
                         Value::String(s) => Num::parse(s),
                         _ => None,
                     };
-                    n.ok_or_else(|| Error::policy(ip.clone(), format!("{op_name} needs a number, found {}", show(x))))
+                    n.ok_or_else(|| {
+                        Error::policy(
+                            ip.clone(),
+                            format!("{op_name} needs a number, found {}", show(x)),
+                        )
+                    })
                 })
                 .collect::<Result<_, _>>()?,
         ),
@@ -682,14 +907,19 @@ fn compile_values(
                 .iter()
                 .map(|(x, ip)| {
                     let d = match x {
-                        Value::Number(n) => Num::from_json(n).map(super::operators::seconds_to_millis),
+                        Value::Number(n) => {
+                            Num::from_json(n).map(super::operators::seconds_to_millis)
+                        }
                         Value::String(s) => parse_date(s),
                         _ => None,
                     };
                     d.ok_or_else(|| {
                         Error::policy(
                             ip.clone(),
-                            format!("{op_name} needs an ISO 8601 date or epoch seconds, found {}", show(x)),
+                            format!(
+                                "{op_name} needs an ISO 8601 date or epoch seconds, found {}",
+                                show(x)
+                            ),
                         )
                     })
                 })
@@ -708,7 +938,10 @@ fn compile_values(
                     None => {
                         let t = template(text, ip)?;
                         if !t.has_vars() {
-                            return Err(Error::policy(ip.clone(), format!("{op_name} needs true or false, found {}", show(x))));
+                            return Err(Error::policy(
+                                ip.clone(),
+                                format!("{op_name} needs true or false, found {}", show(x)),
+                            ));
                         }
                         out.push(BoolValue::Template(t));
                     }
@@ -724,7 +957,12 @@ fn compile_values(
                         Value::String(s) => decode_base64(s),
                         _ => None,
                     };
-                    bytes.ok_or_else(|| Error::policy(ip.clone(), format!("{op_name} needs a base64 string, found {}", show(x))))
+                    bytes.ok_or_else(|| {
+                        Error::policy(
+                            ip.clone(),
+                            format!("{op_name} needs a base64 string, found {}", show(x)),
+                        )
+                    })
                 })
                 .collect::<Result<_, _>>()?,
         ),
@@ -737,7 +975,13 @@ fn compile_values(
                         _ => None,
                     };
                     c.ok_or_else(|| {
-                        Error::policy(ip.clone(), format!("{op_name} needs an IP address or CIDR range, found {}", show(x)))
+                        Error::policy(
+                            ip.clone(),
+                            format!(
+                                "{op_name} needs an IP address or CIDR range, found {}",
+                                show(x)
+                            ),
+                        )
                     })
                 })
                 .collect::<Result<_, _>>()?,
@@ -746,7 +990,10 @@ fn compile_values(
             let mut out = Vec::new();
             for ((x, ip), (text, _)) in items.iter().zip(&texts) {
                 if !x.is_string() {
-                    return Err(Error::policy(ip.clone(), format!("{op_name} needs an ARN string, found {}", show(x))));
+                    return Err(Error::policy(
+                        ip.clone(),
+                        format!("{op_name} needs an ARN string, found {}", show(x)),
+                    ));
                 }
                 let t = template(text, ip)?;
                 if t.has_vars() {
@@ -772,7 +1019,12 @@ fn compile_values(
                         Value::String(s) => parse_bool_text(s),
                         _ => None,
                     };
-                    b.ok_or_else(|| Error::policy(ip.clone(), format!("Null needs true or false, found {}", show(x))))
+                    b.ok_or_else(|| {
+                        Error::policy(
+                            ip.clone(),
+                            format!("Null needs true or false, found {}", show(x)),
+                        )
+                    })
                 })
                 .collect::<Result<_, _>>()?,
         ),

@@ -42,7 +42,9 @@ impl Template {
             }
             let inner_and_more = after.get(2..).unwrap_or("");
             let Some(end) = find_close(inner_and_more) else {
-                return Err(format!("unterminated policy variable in {s:?} (a \"${{\" needs a closing \"}}\")"));
+                return Err(format!(
+                    "unterminated policy variable in {s:?} (a \"${{\" needs a closing \"}}\")"
+                ));
             };
             let inner = inner_and_more.get(..end).unwrap_or("");
             let written = format!("${{{inner}}}");
@@ -60,12 +62,16 @@ impl Template {
     }
 
     pub fn vars(&self) -> impl Iterator<Item = &Var> {
-        self.pieces.iter().filter_map(|p| if let Piece::Var(v) = p { Some(v) } else { None })
+        self.pieces
+            .iter()
+            .filter_map(|p| if let Piece::Var(v) = p { Some(v) } else { None })
     }
 
     /// A template of one raw piece (no variables: Version 2008-10-17 or none).
     pub fn raw(s: &str) -> Template {
-        Template { pieces: vec![Piece::Raw(s.to_owned())] }
+        Template {
+            pieces: vec![Piece::Raw(s.to_owned())],
+        }
     }
 }
 
@@ -98,7 +104,9 @@ fn parse_inner(inner: &str, written: String) -> Result<Piece, String> {
                 .strip_prefix('\'')
                 .and_then(|d| d.strip_suffix('\''))
                 .filter(|_| d.len() >= 2)
-                .ok_or_else(|| format!("policy variable {written} has a default that is not in single quotes"))?;
+                .ok_or_else(|| {
+                    format!("policy variable {written} has a default that is not in single quotes")
+                })?;
             (k.trim(), Some(body.to_owned()))
         }
         None => (inner.trim(), None),
@@ -106,10 +114,19 @@ fn parse_inner(inner: &str, written: String) -> Result<Piece, String> {
     if key.is_empty() {
         return Err(format!("policy variable {written} names no key"));
     }
-    if key.chars().any(|c| c.is_whitespace() || c == '$' || c == '{' || c == '\'') {
-        return Err(format!("policy variable {written} has an invalid key name {key:?}"));
+    if key
+        .chars()
+        .any(|c| c.is_whitespace() || c == '$' || c == '{' || c == '\'')
+    {
+        return Err(format!(
+            "policy variable {written} has an invalid key name {key:?}"
+        ));
     }
-    Ok(Piece::Var(Var { written, key: CompiledKey::new(key), default }))
+    Ok(Piece::Var(Var {
+        written,
+        key: CompiledKey::new(key),
+        default,
+    }))
 }
 
 #[cfg(test)]
@@ -130,15 +147,22 @@ mod tests {
             ]
         );
         assert!(!t.has_vars());
-        let t = Template::parse("repo:${token.actions.githubusercontent.com:repository, 'x}y'}:*").unwrap();
+        let t = Template::parse("repo:${token.actions.githubusercontent.com:repository, 'x}y'}:*")
+            .unwrap();
         let v = t.vars().next().unwrap();
         assert_eq!(v.default.as_deref(), Some("x}y"));
-        assert_eq!(v.key.written, "token.actions.githubusercontent.com:repository");
+        assert_eq!(
+            v.key.written,
+            "token.actions.githubusercontent.com:repository"
+        );
         assert_eq!(t.pieces.len(), 3);
         assert!(Template::parse("${aws:username").is_err());
         assert!(Template::parse("${}").is_err());
         assert!(Template::parse("${a:b, x}").is_err());
         assert!(Template::parse("${a b}").is_err());
-        assert_eq!(Template::parse("plain $ {x}").unwrap().pieces, vec![Piece::Raw("plain $ {x}".into())]);
+        assert_eq!(
+            Template::parse("plain $ {x}").unwrap().pieces,
+            vec![Piece::Raw("plain $ {x}".into())]
+        );
     }
 }
