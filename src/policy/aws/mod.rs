@@ -4,6 +4,8 @@
 //! - [`keys`] is the one table of condition keys AWS exposes per provider,
 //! - [`operators`] names the condition operators and parses their typed values,
 //! - [`vars`] handles policy variables, [`eval`] evaluates and traces, [`lint`] finds risky policies.
+//!
+#![doc = include_str!("SEMANTICS.md")]
 
 pub mod eval;
 pub mod keys;
