@@ -120,6 +120,11 @@ impl Policy {
     }
 }
 
+/// The provider prefix AWS derives from an issuer: `iss` with `https://` removed, kept exactly.
+pub fn provider_from_issuer(iss: &str) -> String {
+    iss.strip_prefix("https://").unwrap_or(iss).to_owned()
+}
+
 /// Recognises a dialect by shape: an object with `Statement` is AWS.
 fn detect(doc: &Value) -> Result<DialectChoice, Error> {
     let Value::Object(map) = doc else {

@@ -77,6 +77,11 @@ pub struct Decision {
 }
 
 impl Decision {
+    /// True only for [`DecisionKind::Allow`].
+    pub fn allowed(&self) -> bool {
+        self.decision == DecisionKind::Allow
+    }
+
     /// Recomputes the decision from the trace alone (statement effects and matched flags) after checking the
     /// trace is self-consistent. Tests and fuzzers compare the result with [`Decision::decision`].
     pub fn recompute(&self) -> Result<DecisionKind, String> {

@@ -54,6 +54,7 @@ pub struct Env<'a> {
 }
 
 impl<'a> Env<'a> {
+    /// The provider rule is [`crate::policy::provider_from_issuer`]'s, without allocating.
     pub fn new(claims: &'a Map<String, Value>, ctx: &'a EvalContext) -> Env<'a> {
         let provider = ctx.provider.as_deref().or_else(|| {
             claims
