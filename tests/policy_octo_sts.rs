@@ -156,6 +156,11 @@ fn alternation_quirk_legacy_anchoring() {
     let sub = d.statements[0].conditions.iter().find(|c| c.operator == "subject_pattern").unwrap();
     assert_eq!(sub.unconfirmed, Some(ANCHORING_RULE));
     assert_allow(&eval(&p, token(json!({"sub": "evil:repo:o/r:ref:refs/heads/dev"}))));
+    // With another failure the anchoring no longer decides.
+    let d = eval(&p, token(json!({"sub": "repo:o/r:ref:refs/heads/main-evil", "aud": "other"})));
+    assert_deny(&d, "did not match any of");
+    assert_eq!(d.warnings.len(), 1);
+    assert!(!d.warnings[0].decisive);
     assert_deny(&eval(&p, token(json!({"sub": "evil:repo:o/r:ref:refs/heads/dev-x"}))), "did not match pattern");
 }
 

@@ -935,7 +935,8 @@ fn evaluate(p: &OctoStsPolicy, claims: &Map<String, Value>, ctx: &EvalContext) -
     for c in &mut checks {
         if let Some(other) = c.other_anchoring {
             c.trace.unconfirmed = Some(ANCHORING_RULE);
-            let decisive = if c.trace.matched { true } else { failing == 1 };
+            // Flipping this condition changes the decision only if it is the sole failure, or nothing fails.
+            let decisive = if c.trace.matched { failing == 0 } else { failing == 1 };
             let (this, that) = match mode {
                 OctoStsAnchoring::Legacy => ("\"^\" + p + \"$\"", "\"^(?:\" + p + \")$\" (octo-sts after GHSA-mwqh-2vg8-rhj3)"),
                 OctoStsAnchoring::Grouped => ("\"^(?:\" + p + \")$\"", "\"^\" + p + \"$\" (octo-sts before GHSA-mwqh-2vg8-rhj3)"),
