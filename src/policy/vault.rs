@@ -422,6 +422,7 @@ struct Check {
     vault_error: String,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn check(
     operator: &str,
     base_operator: &'static str,
@@ -887,7 +888,7 @@ fn time_checks(role: &Role, reg: &Registered, claims: &Map<String, Value>, ctx: 
         format!("{r}")
     };
     // nbf: fails when now + leeway is before nbf.
-    let nbf_ok = !(now + (cks as f64) < (nbf as f64));
+    let nbf_ok = now + (cks as f64) >= nbf as f64;
     checks.push(check(
         "not_before",
         "time",
@@ -907,7 +908,7 @@ fn time_checks(role: &Role, reg: &Registered, claims: &Map<String, Value>, ctx: 
         at("not_before_leeway"),
         "error validating token: invalid not before (nbf) claim: token not yet valid".into(),
     ));
-    let exp_ok = !(now - cks as f64 > exp as f64);
+    let exp_ok = now - (cks as f64) <= exp as f64;
     checks.push(check(
         "expiration",
         "time",
@@ -928,7 +929,7 @@ fn time_checks(role: &Role, reg: &Registered, claims: &Map<String, Value>, ctx: 
         "error validating token: invalid expiration time (exp) claim: token is expired".into(),
     ));
     if reg.iat != 0 {
-        let iat_ok = !(now + (cks as f64) < (reg.iat as f64));
+        let iat_ok = now + (cks as f64) >= reg.iat as f64;
         checks.push(check(
             "issued_at",
             "time",
