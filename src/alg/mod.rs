@@ -1,6 +1,7 @@
 //! Signature algorithms. Every algorithm is bound to a key type; the header's `alg` alone never picks one.
 
 mod backend;
+pub mod rsa_fast;
 
 pub use backend::{verify_signature, PublicKey, PureBackend, SignatureBackend};
 
