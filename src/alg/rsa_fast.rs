@@ -55,12 +55,14 @@ impl std::error::Error for RsaKeyError {}
 /// A parsed RSA public key with its Montgomery parameters, built once per key and reused for every signature.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RsaPublic {
-    /// Modulus, little-endian 32-bit limbs, zero-extended to one of the supported limb counts.
+    /// Modulus in radix 2^W limbs (little-endian), `L` limbs; (L, W) is chosen from [`CONFIGS`].
     n: Vec<u32>,
-    /// R^2 mod n, R = 2^(32 * n.len()), same layout: converts an input into Montgomery form with one product.
+    /// R^2 mod n, R = 2^(W·L), same layout: converts an input into Montgomery form with one product.
     rr: Vec<u32>,
-    /// -n^-1 mod 2^32.
+    /// -n^-1 mod 2^W.
     n0inv: u32,
+    /// Big-endian modulus without leading zeros (`k` bytes): the `sig < n` check compares bytes directly.
+    n_be: Vec<u8>,
     e: u32,
     /// Significant bits of the modulus.
     bits: usize,
@@ -68,8 +70,15 @@ pub struct RsaPublic {
     k: usize,
 }
 
-/// Limb counts we compile a product for. Anything in between is zero-extended to the next one.
-const SIZES: [usize; 5] = [64, 96, 128, 192, 256];
+/// (limb count L, limb width W) we compile a product for, smallest first; a modulus uses the first with
+/// W·L ≥ bits + 2 (so R > 4n, see [`mont_mul`]).
+///
+/// Why radix 2^28 / 2^27 and not 2^32: with limbs below 2^W a product is below 2^(2W), so a u64 can add up a whole
+/// column of the product without propagating any carry (product scanning with lazy carries). The inner loop is
+/// then only load, load, multiply, add — about a third of the wasm instructions of a 32-bit CIOS step, which needs
+/// a carry split (shift, wrap) after every multiply-add. A column has at most 2L terms plus a carry below
+/// 2L·2^W, so 2L·2^(2W) must stay below 2^64: W = 28 allows L ≤ 127 (≤ 3556 bits), W = 27 allows L ≤ 511.
+const CONFIGS: [(usize, u32); 5] = [(74, 28), (110, 28), (152, 27), (228, 27), (304, 27)];
 
 impl RsaPublic {
     /// Builds a key from the big-endian modulus (leading zero bytes allowed, as in JWK/DER) and a `u32` exponent.
@@ -93,14 +102,16 @@ impl RsaPublic {
         if n.last().is_none_or(|b| b & 1 == 0) {
             return Err(RsaKeyError::ModulusEven);
         }
-        let needed = bits.div_ceil(32);
-        // bits <= MAX_MODULUS_BITS guarantees a size exists; fall back to an error rather than panic.
-        let limbs = *SIZES.iter().find(|&&s| s >= needed).ok_or(RsaKeyError::ModulusSize)?;
+        // bits <= MAX_MODULUS_BITS guarantees a config exists; fall back to an error rather than panic.
+        let &(limbs, w) =
+            CONFIGS.iter().find(|&&(l, w)| l * w as usize >= bits + 2).ok_or(RsaKeyError::ModulusSize)?;
         let mut nl = vec![0u32; limbs];
-        be_bytes_to_limbs(n, &mut nl);
-        let n0inv = neg_inv_u32(nl[0]);
-        let rr = r_squared(&nl, n0inv);
-        Ok(RsaPublic { n: nl, rr, n0inv, e, bits, k })
+        if !be_bytes_to_limbs(n, w, &mut nl) {
+            return Err(RsaKeyError::ModulusSize);
+        }
+        let n0inv = neg_inv_u32(nl[0]) & mask32(w);
+        let rr = r_squared(&nl, w, n0inv);
+        Ok(RsaPublic { n: nl, rr, n0inv, n_be: n.to_vec(), e, bits, k })
     }
 
     /// Like [`RsaPublic::new`] with the exponent as big-endian bytes (JWK `e`, DER INTEGER content).
@@ -141,91 +152,151 @@ impl RsaPublic {
     /// [`RsaPublic::public_op`] into a caller buffer of exactly `k` bytes (no allocation). Returns false on the
     /// same inputs `public_op` returns `None` for, or when `out` has the wrong length.
     pub fn public_op_into(&self, sig: &[u8], out: &mut [u8]) -> bool {
-        if sig.len() != self.k || out.len() != self.k {
+        // Same length, so byte-wise lexicographic order is numeric order.
+        if sig.len() != self.k || out.len() != self.k || sig >= &self.n_be[..] {
             return false;
         }
-        // Dispatch to the monomorphised size; `n.len()` is always one of SIZES by construction.
+        // Dispatch to the monomorphised size; `n.len()` is always one of CONFIGS by construction.
         match self.n.len() {
-            64 => self.op_fixed::<64>(sig, out),
-            96 => self.op_fixed::<96>(sig, out),
-            128 => self.op_fixed::<128>(sig, out),
-            192 => self.op_fixed::<192>(sig, out),
-            256 => self.op_fixed::<256>(sig, out),
+            74 => self.op_fixed::<74, 28>(sig, out),
+            110 => self.op_fixed::<110, 28>(sig, out),
+            152 => self.op_fixed::<152, 27>(sig, out),
+            228 => self.op_fixed::<228, 27>(sig, out),
+            304 => self.op_fixed::<304, 27>(sig, out),
             _ => false,
         }
     }
 
-    fn op_fixed<const N: usize>(&self, sig: &[u8], out: &mut [u8]) -> bool {
-        let (Ok(n), Ok(rr)) = (<&[u32; N]>::try_from(&self.n[..]), <&[u32; N]>::try_from(&self.rr[..])) else {
+    fn op_fixed<const L: usize, const W: u32>(&self, sig: &[u8], out: &mut [u8]) -> bool {
+        let (Ok(n), Ok(rr)) = (<&[u32; L]>::try_from(&self.n[..]), <&[u32; L]>::try_from(&self.rr[..])) else {
             return false;
         };
-        let mut x = [0u32; N];
-        be_bytes_to_limbs(sig, &mut x);
-        if !less_than(&x, n) {
+        let mut x = [0u32; L];
+        if !be_bytes_to_limbs(sig, W, &mut x) {
             return false;
         }
-        let y = mod_pow::<N>(&x, self.e, n, rr, self.n0inv);
-        limbs_to_be_bytes(&y, out);
-        true
+        let y = mod_pow::<L, W>(&x, self.e, n, rr, self.n0inv);
+        limbs_to_be_bytes(&y, W, out)
     }
 }
 
-/// `x^e mod n` by left-to-right binary exponentiation in Montgomery form. Variable time: public data only.
-fn mod_pow<const N: usize>(x: &[u32; N], e: u32, n: &[u32; N], rr: &[u32; N], n0: u32) -> [u32; N] {
-    // xm = x·R mod n
-    let xm = mont_mul::<N>(x, rr, n, n0);
+/// `x^e mod n` (fully reduced) by left-to-right binary exponentiation in Montgomery form. Variable time: public
+/// data only.
+fn mod_pow<const L: usize, const W: u32>(x: &[u32; L], e: u32, n: &[u32; L], rr: &[u32; L], n0: u32) -> [u32; L] {
+    // xm = x·R mod n (< 2n)
+    let xm = mont_mul::<L, W>(x, rr, n, n0);
     let mut acc = xm;
     // e >= 3, so it has a top bit; start below it (acc already holds x^1).
     let top = 31 - e.leading_zeros();
     for i in (0..top).rev() {
-        acc = mont_sqr::<N>(&acc, n, n0);
+        acc = mont_sqr::<L, W>(&acc, n, n0);
         if (e >> i) & 1 == 1 {
-            acc = mont_mul::<N>(&acc, &xm, n, n0);
+            acc = mont_mul::<L, W>(&acc, &xm, n, n0);
         }
     }
-    // Leave Montgomery form: acc·1·R^-1.
-    let mut one = [0u32; N];
+    // Leave Montgomery form: acc·1·R^-1, which is ≤ n; one conditional subtraction reduces it fully.
+    let mut one = [0u32; L];
     one[0] = 1;
-    mont_mul::<N>(&acc, &one, n, n0)
+    let mut y = mont_mul::<L, W>(&acc, &one, n, n0);
+    if !less_than(&y, n) {
+        sub_in_place(&mut y, n, W);
+    }
+    y
 }
 
-/// Montgomery product `a·b·R^-1 mod n` for `a, b < n`, result fully reduced (< n).
+/// Montgomery product `a·b·R^-1 mod n`, R = 2^(W·L), in radix 2^W, for `a, b < 2n`; the result is `< 2n`.
 ///
-/// CIOS with the multiplication and the reduction fused into one inner loop: two independent carry chains per
-/// iteration give the CPU (and V8's register allocator) instruction-level parallelism. Each step stays in u64:
-/// (2^32-1)^2 + 2·(2^32-1) = 2^64-1.
+/// Product scanning (Koç's FIPS): column k gathers every a_i·b_j and m_i·n_j with i + j = k in one u64 and only
+/// then splits off W bits, so the inner loop has no carry handling (see [`CONFIGS`] for the overflow bound). The
+/// output is left in [0, 2n) without a final subtraction: with R > 4n and inputs < 2n,
+/// (a·b + m·n)/R < (4n² + R·n)/R < 2n (Walter), so chained products never need one.
 #[inline(always)]
-fn mont_mul<const N: usize>(a: &[u32; N], b: &[u32; N], n: &[u32; N], n0: u32) -> [u32; N] {
-    let mut t = [0u32; N];
-    let mut top: u32 = 0; // t[N]; CIOS keeps t < 2n, so this is 0 or 1
-    for &ai in a.iter() {
-        let ai = u64::from(ai);
-        let s = u64::from(t[0]) + ai * u64::from(b[0]);
-        let m = u64::from((s as u32).wrapping_mul(n0));
-        let r = u64::from(s as u32) + m * u64::from(n[0]);
-        let mut c1 = s >> 32;
-        let mut c2 = r >> 32;
-        for j in 1..N {
-            let s = u64::from(t[j]) + ai * u64::from(b[j]) + c1;
-            c1 = s >> 32;
-            let r = u64::from(s as u32) + m * u64::from(n[j]) + c2;
-            c2 = r >> 32;
-            t[j - 1] = r as u32;
+fn mont_mul<const L: usize, const W: u32>(a: &[u32; L], b: &[u32; L], n: &[u32; L], n0: u32) -> [u32; L] {
+    let mask = mask32(W);
+    let mut m = [0u32; L];
+    let mut t = [0u32; L];
+    let mut acc: u64 = 0;
+    for k in 0..L {
+        // i in 0..k pairs with j = k - i in 1..=k; the i = k terms are added below.
+        let ai = a[..k].iter().zip(b[1..=k].iter().rev());
+        let mi = m[..k].iter().zip(n[1..=k].iter().rev());
+        for ((&x, &y), (&p, &q)) in ai.zip(mi) {
+            acc += u64::from(x) * u64::from(y) + u64::from(p) * u64::from(q);
         }
-        let s = u64::from(top) + c1 + c2;
-        t[N - 1] = s as u32;
-        top = (s >> 32) as u32;
+        acc += u64::from(a[k]) * u64::from(b[0]);
+        let mk = (acc as u32).wrapping_mul(n0) & mask;
+        m[k] = mk;
+        acc += u64::from(mk) * u64::from(n[0]);
+        acc >>= W; // the low W bits are zero now
     }
-    if top != 0 || !less_than(&t, n) {
-        sub_in_place(&mut t, n);
+    for k in L..2 * L - 1 {
+        let lo = k + 1 - L; // i in lo..L, j = k - i in (k-L+1)..L reversed
+        let ai = a[lo..].iter().zip(b[lo..].iter().rev());
+        let mi = m[lo..].iter().zip(n[lo..].iter().rev());
+        for ((&x, &y), (&p, &q)) in ai.zip(mi) {
+            acc += u64::from(x) * u64::from(y) + u64::from(p) * u64::from(q);
+        }
+        t[k - L] = acc as u32 & mask;
+        acc >>= W;
     }
+    // result < 2n < 2^(W·L): the remaining carry fits the top limb.
+    t[L - 1] = acc as u32;
     t
 }
 
-/// Montgomery squaring. Currently the general product; kept separate so a dedicated squaring can replace it.
+/// Montgomery squaring: as [`mont_mul`] with b = a, but each off-diagonal a_i·a_j (i ≠ j) is computed once and
+/// doubled, so the a-part of a column costs half. 16 of the 18 products of an e = 65537 verification are squarings.
 #[inline(always)]
-fn mont_sqr<const N: usize>(a: &[u32; N], n: &[u32; N], n0: u32) -> [u32; N] {
-    mont_mul::<N>(a, a, n, n0)
+fn mont_sqr<const L: usize, const W: u32>(a: &[u32; L], n: &[u32; L], n0: u32) -> [u32; L] {
+    let mask = mask32(W);
+    let mut m = [0u32; L];
+    let mut t = [0u32; L];
+    let mut acc: u64 = 0;
+    for k in 0..L {
+        // a-part: pairs (i, k-i) with i < k-i, doubled, plus the square a_{k/2}² when k is even.
+        let half = (k + 1) / 2;
+        let mut s: u64 = 0;
+        for (&x, &y) in a[..half].iter().zip(a[k + 1 - half..=k].iter().rev()) {
+            s += u64::from(x) * u64::from(y);
+        }
+        s <<= 1;
+        if k % 2 == 0 {
+            s += u64::from(a[k / 2]) * u64::from(a[k / 2]);
+        }
+        for (&p, &q) in m[..k].iter().zip(n[1..=k].iter().rev()) {
+            s += u64::from(p) * u64::from(q);
+        }
+        acc += s;
+        let mk = (acc as u32).wrapping_mul(n0) & mask;
+        m[k] = mk;
+        acc += u64::from(mk) * u64::from(n[0]);
+        acc >>= W;
+    }
+    for k in L..2 * L - 1 {
+        let lo = k + 1 - L;
+        // pairs (i, k-i) with lo <= i < k-i <= L-1
+        let cnt = (L - lo) / 2;
+        let mut s: u64 = 0;
+        for (&x, &y) in a[lo..lo + cnt].iter().zip(a[k + 1 - lo - cnt..].iter().rev()) {
+            s += u64::from(x) * u64::from(y);
+        }
+        s <<= 1;
+        if k % 2 == 0 {
+            s += u64::from(a[k / 2]) * u64::from(a[k / 2]);
+        }
+        for (&p, &q) in m[lo..].iter().zip(n[lo..].iter().rev()) {
+            s += u64::from(p) * u64::from(q);
+        }
+        acc += s;
+        t[k - L] = acc as u32 & mask;
+        acc >>= W;
+    }
+    t[L - 1] = acc as u32;
+    t
+}
+
+fn mask32(w: u32) -> u32 {
+    ((1u64 << w) - 1) as u32
 }
 
 /// `a < b`, most significant limb first. Variable time.
@@ -238,19 +309,19 @@ fn less_than(a: &[u32], b: &[u32]) -> bool {
     false
 }
 
-/// `a -= b` modulo 2^(32·len); the caller guarantees the true result is non-negative (or that the borrow
-/// cancels an implicit top limb).
-fn sub_in_place(a: &mut [u32], b: &[u32]) {
-    let mut borrow = 0u64;
+/// `a -= b` in radix 2^w; the caller guarantees a >= b.
+fn sub_in_place(a: &mut [u32], b: &[u32], w: u32) {
+    let mask = mask32(w);
+    let mut borrow = 0u32;
     for (x, &y) in a.iter_mut().zip(b.iter()) {
-        let d = u64::from(*x).wrapping_sub(u64::from(y)).wrapping_sub(borrow);
-        *x = d as u32;
-        borrow = (d >> 63) & 1;
+        let d = x.wrapping_sub(y).wrapping_sub(borrow);
+        *x = d & mask;
+        borrow = d >> 31; // limbs < 2^31, so a negative difference sets the top bit
     }
 }
 
-/// -m^-1 mod 2^32 for odd m, by Newton iteration (each step doubles the correct low bits: 1→2→4→…→32, but
-/// `m` itself is already correct to 3 bits since m·m ≡ 1 mod 8).
+/// -m^-1 mod 2^32 for odd m, by Newton iteration (each step doubles the correct low bits; `m` itself is correct to
+/// 3 bits since m·m ≡ 1 mod 8). Masked to W bits by the caller.
 fn neg_inv_u32(m: u32) -> u32 {
     let mut inv = m;
     for _ in 0..4 {
@@ -259,33 +330,34 @@ fn neg_inv_u32(m: u32) -> u32 {
     inv.wrapping_neg()
 }
 
-/// R^2 mod n, R = 2^(32·len). Computed as: R mod n by doubling, then 2^m·R by m more doublings where
-/// 32·len = m·2^s with m odd, then s Montgomery squarings (each maps 2^a·R to 2^(2a)·R). For len = 64 that is
-/// 2048 = 1·2^11: one doubling and 11 squarings instead of 2048 doublings.
-fn r_squared(n: &[u32], n0: u32) -> Vec<u32> {
+/// R^2 mod n, R = 2^(W·L). Computed as: R mod n by doubling from the top bit of n, then 2^m·R by m more doublings
+/// where W·L = m·2^s with m odd, then s Montgomery squarings (each maps 2^a·R to 2^(2a)·R). For 74·28 = 259·2^3
+/// that is about 280 doublings and 3 squarings instead of 2072 doublings.
+fn r_squared(n: &[u32], w: u32, n0: u32) -> Vec<u32> {
     let len = n.len();
-    // x = 2^(bits-1) < n, then double up to 2^(32·len) mod n.
-    let bits = 32 * len - leading_zero_bits(n);
+    let wu = w as usize;
+    let bits = wu * len - leading_zero_bits(n, w);
     let mut x = vec![0u32; len];
+    // x = 2^(bits-1) < n (n is odd, so n > 2^(bits-1)), then double up to 2^(W·L) mod n.
     let b = bits - 1;
-    x[b / 32] = 1 << (b % 32);
-    let total = 32 * len;
-    let s = total.trailing_zeros() as usize;
+    x[b / wu] = 1 << (b % wu);
+    let total = wu * len;
+    let s = total.trailing_zeros();
     let m = total >> s;
     for _ in 0..(total - b) + m {
-        mod_double(&mut x, n);
+        mod_double(&mut x, n, w);
     }
-    // x = 2^m·R mod n; square s times in Montgomery form.
+    // x = 2^m·R mod n; square s times in Montgomery form, then reduce the (< 2n) result.
     macro_rules! squarings {
-        ($($sz:literal)*) => {
-            match len {
-                $($sz => {
-                    let mut a = [0u32; $sz];
+        ($(($l:literal, $w:literal))*) => {
+            match (len, w) {
+                $(($l, $w) => {
+                    let mut a = [0u32; $l];
                     a.copy_from_slice(&x);
-                    let mut nn = [0u32; $sz];
+                    let mut nn = [0u32; $l];
                     nn.copy_from_slice(n);
                     for _ in 0..s {
-                        a = mont_sqr::<$sz>(&a, &nn, n0);
+                        a = mont_sqr::<$l, $w>(&a, &nn, n0);
                     }
                     x.copy_from_slice(&a);
                 })*
@@ -293,30 +365,35 @@ fn r_squared(n: &[u32], n0: u32) -> Vec<u32> {
             }
         };
     }
-    squarings!(64 96 128 192 256);
+    squarings!((74, 28) (110, 28) (152, 27) (228, 27) (304, 27));
+    if !less_than(&x, n) {
+        sub_in_place(&mut x, n, w);
+    }
     x
 }
 
-/// x = 2x mod n for x < n.
-fn mod_double(x: &mut [u32], n: &[u32]) {
+/// x = 2x mod n for x < n, radix 2^w.
+fn mod_double(x: &mut [u32], n: &[u32], w: u32) {
+    let mask = mask32(w);
     let mut carry = 0u32;
     for limb in x.iter_mut() {
-        let v = *limb;
-        *limb = (v << 1) | carry;
-        carry = v >> 31;
+        let v = (*limb << 1) | carry;
+        *limb = v & mask;
+        carry = v >> w;
     }
-    if carry != 0 || !less_than(x, n) {
-        sub_in_place(x, n);
+    // n has spare top bits (W·L ≥ bits + 2), so 2x < 2n never carries out of the top limb.
+    if !less_than(x, n) {
+        sub_in_place(x, n, w);
     }
 }
 
-fn leading_zero_bits(n: &[u32]) -> usize {
+fn leading_zero_bits(n: &[u32], w: u32) -> usize {
     let mut z = 0;
     for &l in n.iter().rev() {
         if l == 0 {
-            z += 32;
+            z += w as usize;
         } else {
-            return z + l.leading_zeros() as usize;
+            return z + (l.leading_zeros() - (32 - w)) as usize;
         }
     }
     z
@@ -327,19 +404,51 @@ fn strip_leading_zeros(b: &[u8]) -> &[u8] {
     &b[i..]
 }
 
-/// Big-endian bytes into little-endian limbs; `out` must be long enough (callers size it from the modulus).
-fn be_bytes_to_limbs(bytes: &[u8], out: &mut [u32]) {
+/// Big-endian bytes into little-endian radix-2^w limbs. False if the value does not fit `out`.
+fn be_bytes_to_limbs(bytes: &[u8], w: u32, out: &mut [u32]) -> bool {
     out.fill(0);
-    for (limb, chunk) in out.iter_mut().zip(bytes.rchunks(4)) {
-        *limb = chunk.iter().fold(0u32, |acc, &b| (acc << 8) | u32::from(b));
+    let mask = u64::from(mask32(w));
+    let (mut acc, mut have, mut i) = (0u64, 0u32, 0usize);
+    for &byte in bytes.iter().rev() {
+        acc |= u64::from(byte) << have;
+        have += 8;
+        if have >= w {
+            let Some(limb) = out.get_mut(i) else { return false };
+            *limb = (acc & mask) as u32;
+            acc >>= w;
+            have -= w;
+            i += 1;
+        }
     }
+    if acc != 0 {
+        let Some(limb) = out.get_mut(i) else { return false };
+        *limb = acc as u32;
+    }
+    true
 }
 
-/// Little-endian limbs into exactly `out.len()` big-endian bytes (the value fits: it is below n).
-fn limbs_to_be_bytes(limbs: &[u32], out: &mut [u8]) {
-    for (i, o) in out.iter_mut().rev().enumerate() {
-        *o = limbs.get(i / 4).map_or(0, |l| (l >> (8 * (i % 4))) as u8);
+/// Little-endian radix-2^w limbs into exactly `out.len()` big-endian bytes. False if the value does not fit.
+fn limbs_to_be_bytes(limbs: &[u32], w: u32, out: &mut [u8]) -> bool {
+    let (mut acc, mut have) = (0u64, 0u32);
+    let mut bytes = out.iter_mut().rev();
+    for &limb in limbs {
+        acc |= u64::from(limb) << have;
+        have += w;
+        while have >= 8 {
+            match bytes.next() {
+                Some(b) => *b = acc as u8,
+                None if acc & 0xff == 0 => {}
+                None => return false,
+            }
+            acc >>= 8;
+            have -= 8;
+        }
     }
+    for b in bytes {
+        *b = acc as u8;
+        acc >>= 8;
+    }
+    acc == 0
 }
 
 /// Digest `message` with `hash`, then RSASSA-PKCS1-v1_5 verify `sig` (RS256/RS384/RS512).
@@ -379,12 +488,21 @@ mod tests {
     #[test]
     fn byte_limb_round_trip() {
         let bytes: Vec<u8> = (1..=13).collect();
-        let mut limbs = [0u32; 4];
-        be_bytes_to_limbs(&bytes, &mut limbs);
-        assert_eq!(limbs, [0x0a0b0c0d, 0x06070809, 0x02030405, 0x01]);
-        let mut back = [0u8; 13];
-        limbs_to_be_bytes(&limbs, &mut back);
-        assert_eq!(&back[..], &bytes[..]);
+        for w in [27, 28] {
+            let mut limbs = [0u32; 4];
+            assert!(be_bytes_to_limbs(&bytes, w, &mut limbs));
+            assert!(limbs.iter().all(|&l| l < 1 << w));
+            let mut back = [0u8; 13];
+            assert!(limbs_to_be_bytes(&limbs, w, &mut back));
+            assert_eq!(&back[..], &bytes[..]);
+            let mut short = [0u8; 12];
+            assert!(!limbs_to_be_bytes(&limbs, w, &mut short));
+            let mut tiny = [0u32; 3];
+            assert!(!be_bytes_to_limbs(&bytes, w, &mut tiny));
+        }
+        let mut limbs = [0u32; 2];
+        assert!(be_bytes_to_limbs(&[0x12, 0x34, 0x56, 0x78], 28, &mut limbs));
+        assert_eq!(limbs, [0x2345678, 0x1]);
     }
 
     #[test]
@@ -409,7 +527,7 @@ mod tests {
         assert_eq!((key.modulus_bits(), key.modulus_len()), (2048, 256));
         // odd sizes round up to the next compiled limb count
         let key = RsaPublic::new(&[0x7f; 300], 65537).unwrap();
-        assert_eq!((key.modulus_bits(), key.modulus_len(), key.n.len()), (2399, 300, 96));
+        assert_eq!((key.modulus_bits(), key.modulus_len(), key.n.len()), (2399, 300, 110));
     }
 
     #[test]
