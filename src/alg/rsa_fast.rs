@@ -57,8 +57,10 @@ impl std::error::Error for RsaKeyError {}
 pub struct RsaPublic {
     /// Modulus in radix 2^W limbs (little-endian), `L` limbs; (L, W) is chosen from [`CONFIGS`].
     n: Vec<u32>,
-    /// R^2 mod n, R = 2^(W·L), same layout: converts an input into Montgomery form with one product.
-    rr: Vec<u32>,
+    /// `n` with its limbs reversed: products read the modulus backwards (see [`dot`]).
+    n_rev: Vec<u32>,
+    /// R^2 mod n, R = 2^(W·L), limbs reversed: multiplying by it converts an input into Montgomery form.
+    rr_rev: Vec<u32>,
     /// -n^-1 mod 2^W.
     n0inv: u32,
     /// Big-endian modulus without leading zeros (`k` bytes): the `sig < n` check compares bytes directly.
@@ -110,8 +112,11 @@ impl RsaPublic {
             return Err(RsaKeyError::ModulusSize);
         }
         let n0inv = neg_inv_u32(nl[0]) & mask32(w);
-        let rr = r_squared(&nl, w, n0inv);
-        Ok(RsaPublic { n: nl, rr, n0inv, n_be: n.to_vec(), e, bits, k })
+        let mut rr_rev = r_squared(&nl, w, n0inv);
+        rr_rev.reverse();
+        let mut n_rev = nl.clone();
+        n_rev.reverse();
+        Ok(RsaPublic { n: nl, n_rev, rr_rev, n0inv, n_be: n.to_vec(), e, bits, k })
     }
 
     /// Like [`RsaPublic::new`] with the exponent as big-endian bytes (JWK `e`, DER INTEGER content).
@@ -168,74 +173,115 @@ impl RsaPublic {
     }
 
     fn op_fixed<const L: usize, const W: u32>(&self, sig: &[u8], out: &mut [u8]) -> bool {
-        let (Ok(n), Ok(rr)) = (<&[u32; L]>::try_from(&self.n[..]), <&[u32; L]>::try_from(&self.rr[..])) else {
+        let (Ok(n), Ok(n_rev), Ok(rr_rev)) = (
+            <&[u32; L]>::try_from(&self.n[..]),
+            <&[u32; L]>::try_from(&self.n_rev[..]),
+            <&[u32; L]>::try_from(&self.rr_rev[..]),
+        ) else {
             return false;
         };
         let mut x = [0u32; L];
         if !be_bytes_to_limbs(sig, W, &mut x) {
             return false;
         }
-        let y = mod_pow::<L, W>(&x, self.e, n, rr, self.n0inv);
+        let y = mod_pow::<L, W>(&x, self.e, n, n_rev, rr_rev, self.n0inv);
         limbs_to_be_bytes(&y, W, out)
     }
 }
 
 /// `x^e mod n` (fully reduced) by left-to-right binary exponentiation in Montgomery form. Variable time: public
 /// data only.
-fn mod_pow<const L: usize, const W: u32>(x: &[u32; L], e: u32, n: &[u32; L], rr: &[u32; L], n0: u32) -> [u32; L] {
+fn mod_pow<const L: usize, const W: u32>(
+    x: &[u32; L],
+    e: u32,
+    n: &[u32; L],
+    n_rev: &[u32; L],
+    rr_rev: &[u32; L],
+    n0: u32,
+) -> [u32; L] {
     // xm = x·R mod n (< 2n)
-    let xm = mont_mul::<L, W>(x, rr, n, n0);
+    let xm = mont_mul::<L, W>(x, rr_rev, n_rev, n0);
+    let xm_rev = reversed(&xm);
     let mut acc = xm;
     // e >= 3, so it has a top bit; start below it (acc already holds x^1).
     let top = 31 - e.leading_zeros();
     for i in (0..top).rev() {
-        acc = mont_sqr::<L, W>(&acc, n, n0);
+        acc = mont_sqr::<L, W>(&acc, n_rev, n0);
         if (e >> i) & 1 == 1 {
-            acc = mont_mul::<L, W>(&acc, &xm, n, n0);
+            acc = mont_mul::<L, W>(&acc, &xm_rev, n_rev, n0);
         }
     }
     // Leave Montgomery form: acc·1·R^-1, which is ≤ n; one conditional subtraction reduces it fully.
-    let mut one = [0u32; L];
-    one[0] = 1;
-    let mut y = mont_mul::<L, W>(&acc, &one, n, n0);
+    let mut one_rev = [0u32; L];
+    one_rev[L - 1] = 1;
+    let mut y = mont_mul::<L, W>(&acc, &one_rev, n_rev, n0);
     if !less_than(&y, n) {
         sub_in_place(&mut y, n, W);
     }
     y
 }
 
+/// Σ x_i·y_i over the common length, four terms per iteration into two accumulators.
+///
+/// Every product-scanning column is a dot product of one operand against the other *reversed*; we keep reversed
+/// copies (of n per key, of the multiplier per exponentiation, of the square's input per squaring) so both slices
+/// run forwards. That lets `chunks_exact` drop the bounds checks and the loop overhead, which LLVM's wasm backend
+/// does not unroll on its own.
+#[inline(always)]
+fn dot(x: &[u32], y: &[u32]) -> u64 {
+    let len = x.len().min(y.len());
+    let (x, y) = (&x[..len], &y[..len]);
+    let (xc, yc) = (x.chunks_exact(4), y.chunks_exact(4));
+    let (xr, yr) = (xc.remainder(), yc.remainder());
+    let (mut s0, mut s1) = (0u64, 0u64);
+    for (p, q) in xc.zip(yc) {
+        s0 += u64::from(p[0]) * u64::from(q[0]) + u64::from(p[2]) * u64::from(q[2]);
+        s1 += u64::from(p[1]) * u64::from(q[1]) + u64::from(p[3]) * u64::from(q[3]);
+    }
+    for (&p, &q) in xr.iter().zip(yr) {
+        s0 += u64::from(p) * u64::from(q);
+    }
+    s0 + s1
+}
+
+fn reversed<const L: usize>(a: &[u32; L]) -> [u32; L] {
+    let mut r = *a;
+    r.reverse();
+    r
+}
+
 /// Montgomery product `a·b·R^-1 mod n`, R = 2^(W·L), in radix 2^W, for `a, b < 2n`; the result is `< 2n`.
+/// `b_rev` and `n_rev` are b and n with their limbs reversed (see [`dot`]).
 ///
 /// Product scanning (Koç's FIPS): column k gathers every a_i·b_j and m_i·n_j with i + j = k in one u64 and only
 /// then splits off W bits, so the inner loop has no carry handling (see [`CONFIGS`] for the overflow bound). The
 /// output is left in [0, 2n) without a final subtraction: with R > 4n and inputs < 2n,
 /// (a·b + m·n)/R < (4n² + R·n)/R < 2n (Walter), so chained products never need one.
-#[inline(always)]
-fn mont_mul<const L: usize, const W: u32>(a: &[u32; L], b: &[u32; L], n: &[u32; L], n0: u32) -> [u32; L] {
+#[inline(never)]
+fn mont_mul<const L: usize, const W: u32>(
+    a: &[u32; L],
+    b_rev: &[u32; L],
+    n_rev: &[u32; L],
+    n0: u32,
+) -> [u32; L] {
     let mask = mask32(W);
+    let n_0 = u64::from(n_rev[L - 1]);
     let mut m = [0u32; L];
     let mut t = [0u32; L];
     let mut acc: u64 = 0;
     for k in 0..L {
-        // i in 0..k pairs with j = k - i in 1..=k; the i = k terms are added below.
-        let ai = a[..k].iter().zip(b[1..=k].iter().rev());
-        let mi = m[..k].iter().zip(n[1..=k].iter().rev());
-        for ((&x, &y), (&p, &q)) in ai.zip(mi) {
-            acc += u64::from(x) * u64::from(y) + u64::from(p) * u64::from(q);
-        }
-        acc += u64::from(a[k]) * u64::from(b[0]);
+        // Σ_{i=0..=k} a_i·b_{k-i}  (b_{k-i} = b_rev[L-1-k+i])  and  Σ_{i<k} m_i·n_{k-i}
+        acc += dot(&a[..=k], &b_rev[L - 1 - k..]);
+        acc += dot(&m[..k], &n_rev[L - 1 - k..L - 1]);
         let mk = (acc as u32).wrapping_mul(n0) & mask;
         m[k] = mk;
-        acc += u64::from(mk) * u64::from(n[0]);
+        acc += u64::from(mk) * n_0;
         acc >>= W; // the low W bits are zero now
     }
     for k in L..2 * L - 1 {
-        let lo = k + 1 - L; // i in lo..L, j = k - i in (k-L+1)..L reversed
-        let ai = a[lo..].iter().zip(b[lo..].iter().rev());
-        let mi = m[lo..].iter().zip(n[lo..].iter().rev());
-        for ((&x, &y), (&p, &q)) in ai.zip(mi) {
-            acc += u64::from(x) * u64::from(y) + u64::from(p) * u64::from(q);
-        }
+        let lo = k + 1 - L; // i in lo..L
+        acc += dot(&a[lo..], &b_rev[..L - lo]);
+        acc += dot(&m[lo..], &n_rev[..L - lo]);
         t[k - L] = acc as u32 & mask;
         acc >>= W;
     }
@@ -246,47 +292,37 @@ fn mont_mul<const L: usize, const W: u32>(a: &[u32; L], b: &[u32; L], n: &[u32; 
 
 /// Montgomery squaring: as [`mont_mul`] with b = a, but each off-diagonal a_i·a_j (i ≠ j) is computed once and
 /// doubled, so the a-part of a column costs half. 16 of the 18 products of an e = 65537 verification are squarings.
-#[inline(always)]
-fn mont_sqr<const L: usize, const W: u32>(a: &[u32; L], n: &[u32; L], n0: u32) -> [u32; L] {
+#[inline(never)]
+fn mont_sqr<const L: usize, const W: u32>(a: &[u32; L], n_rev: &[u32; L], n0: u32) -> [u32; L] {
     let mask = mask32(W);
+    let n_0 = u64::from(n_rev[L - 1]);
+    let a_rev = reversed(a);
     let mut m = [0u32; L];
     let mut t = [0u32; L];
     let mut acc: u64 = 0;
     for k in 0..L {
-        // a-part: pairs (i, k-i) with i < k-i, doubled, plus the square a_{k/2}² when k is even.
+        // pairs (i, k-i) with i < k-i, doubled, plus a_{k/2}² when k is even
         let half = (k + 1) / 2;
-        let mut s: u64 = 0;
-        for (&x, &y) in a[..half].iter().zip(a[k + 1 - half..=k].iter().rev()) {
-            s += u64::from(x) * u64::from(y);
-        }
-        s <<= 1;
+        let mut s = dot(&a[..half], &a_rev[L - 1 - k..]) << 1;
         if k % 2 == 0 {
             s += u64::from(a[k / 2]) * u64::from(a[k / 2]);
         }
-        for (&p, &q) in m[..k].iter().zip(n[1..=k].iter().rev()) {
-            s += u64::from(p) * u64::from(q);
-        }
+        s += dot(&m[..k], &n_rev[L - 1 - k..L - 1]);
         acc += s;
         let mk = (acc as u32).wrapping_mul(n0) & mask;
         m[k] = mk;
-        acc += u64::from(mk) * u64::from(n[0]);
+        acc += u64::from(mk) * n_0;
         acc >>= W;
     }
     for k in L..2 * L - 1 {
         let lo = k + 1 - L;
         // pairs (i, k-i) with lo <= i < k-i <= L-1
         let cnt = (L - lo) / 2;
-        let mut s: u64 = 0;
-        for (&x, &y) in a[lo..lo + cnt].iter().zip(a[k + 1 - lo - cnt..].iter().rev()) {
-            s += u64::from(x) * u64::from(y);
-        }
-        s <<= 1;
+        let mut s = dot(&a[lo..lo + cnt], &a_rev[..cnt]) << 1;
         if k % 2 == 0 {
             s += u64::from(a[k / 2]) * u64::from(a[k / 2]);
         }
-        for (&p, &q) in m[lo..].iter().zip(n[lo..].iter().rev()) {
-            s += u64::from(p) * u64::from(q);
-        }
+        s += dot(&m[lo..], &n_rev[..L - lo]);
         acc += s;
         t[k - L] = acc as u32 & mask;
         acc >>= W;
@@ -354,10 +390,11 @@ fn r_squared(n: &[u32], w: u32, n0: u32) -> Vec<u32> {
                 $(($l, $w) => {
                     let mut a = [0u32; $l];
                     a.copy_from_slice(&x);
-                    let mut nn = [0u32; $l];
-                    nn.copy_from_slice(n);
+                    let mut n_rev = [0u32; $l];
+                    n_rev.copy_from_slice(n);
+                    n_rev.reverse();
                     for _ in 0..s {
-                        a = mont_sqr::<$l, $w>(&a, &nn, n0);
+                        a = mont_sqr::<$l, $w>(&a, &n_rev, n0);
                     }
                     x.copy_from_slice(&a);
                 })*
