@@ -68,7 +68,11 @@ fn run_file(name: &str, pss: bool) -> Counts {
         let key = group_key(g);
         for t in g["tests"].as_array().expect("tests") {
             let (msg, sig) = (hex(&t["msg"]), hex(&t["sig"]));
-            let ok = if pss { verify_ps(&key, hash, &msg, &sig) } else { verify_rs(&key, hash, &msg, &sig) };
+            let ok = if pss {
+                verify_ps(&key, hash, &msg, &sig)
+            } else {
+                verify_rs(&key, hash, &msg, &sig)
+            };
             let id = &t["tcId"];
             match t["result"].as_str().expect("result") {
                 "valid" => {
@@ -104,7 +108,15 @@ fn wycheproof_pkcs1v15() {
     let mut total = 0;
     for (file, valid, invalid, acceptable) in expect {
         let c = run_file(file, false);
-        assert_eq!(c, Counts { valid, invalid, acceptable }, "{file}");
+        assert_eq!(
+            c,
+            Counts {
+                valid,
+                invalid,
+                acceptable
+            },
+            "{file}"
+        );
         total += valid + invalid + acceptable;
     }
     assert_eq!(total, 1552);
@@ -123,7 +135,15 @@ fn wycheproof_pss() {
     let mut total = 0;
     for (file, valid, invalid) in expect {
         let c = run_file(file, true);
-        assert_eq!(c, Counts { valid, invalid, acceptable: 0 }, "{file}");
+        assert_eq!(
+            c,
+            Counts {
+                valid,
+                invalid,
+                acceptable: 0
+            },
+            "{file}"
+        );
         total += valid + invalid;
     }
     assert_eq!(total, 785);
@@ -285,5 +305,9 @@ fn rsa_crate_signatures() {
     let msg = b"raw check";
     let sig = rsa::pkcs1v15::SigningKey::<Sha256>::new(sk.clone()).sign(msg).to_vec();
     let em = key.public_op(&sig).expect("public op");
-    assert!(verify_pkcs1v15(&em, HashAlg::Sha256, HashAlg::Sha256.digest(msg).as_slice()));
+    assert!(verify_pkcs1v15(
+        &em,
+        HashAlg::Sha256,
+        HashAlg::Sha256.digest(msg).as_slice()
+    ));
 }

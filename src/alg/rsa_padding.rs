@@ -95,7 +95,9 @@ pub fn verify_pkcs1v15(em: &[u8], hash: HashAlg, digest: &[u8]) -> bool {
     }
     let t_len = prefix.len() + digest.len();
     // k >= tLen + 11: room for 00 01, eight FF, 00 (RFC 8017 §9.2 step 3)
-    let Some(ps_len) = em.len().checked_sub(t_len + 3) else { return false };
+    let Some(ps_len) = em.len().checked_sub(t_len + 3) else {
+        return false;
+    };
     if ps_len < 8 {
         return false;
     }
@@ -145,7 +147,9 @@ pub fn verify_pss(em: &[u8], mod_bits: usize, hash: HashAlg, digest: &[u8]) -> b
     }
     // steps 7–9: DB = maskedDB xor MGF1(H, dbLen), top bits cleared. db_len < MAX_MODULUS_BYTES by construction.
     let mut db_buf = [0u8; super::MAX_MODULUS_BYTES];
-    let Some(db) = db_buf.get_mut(..db_len) else { return false };
+    let Some(db) = db_buf.get_mut(..db_len) else {
+        return false;
+    };
     db.copy_from_slice(masked_db);
     mgf1_xor(hash, h, db);
     db[0] &= top_mask;
@@ -241,7 +245,10 @@ mod tests {
                 for i in (0..em.len()).step_by(7) {
                     let mut bad = em.clone();
                     bad[i] ^= 0x80;
-                    assert!(!verify_pss(&bad, mod_bits, hash, d.as_slice()), "{mod_bits} {hash:?} flip at {i}");
+                    assert!(
+                        !verify_pss(&bad, mod_bits, hash, d.as_slice()),
+                        "{mod_bits} {hash:?} flip at {i}"
+                    );
                 }
                 // a shorter salt is not accepted: JWS fixes sLen = hLen
                 let short = pss_encode(mod_bits, hash, d.as_slice(), &salt[1..]);
