@@ -1,11 +1,18 @@
 //! Trust policies: parse a cloud's policy document once into a compiled [`Policy`], evaluate it on many tokens'
 //! claims, and explain every decision with a trace ([`Decision`]) and lints.
 //!
-//! One sub-module per dialect (AWS IAM role trust policies now); the result model ([`trace`]) and the wildcard
-//! matcher ([`glob`]) are shared.
+//! One sub-module per dialect (AWS IAM role trust policies; with the `dialects` feature also Microsoft Entra
+//! federated identity credentials and Google Cloud Workload Identity Federation providers); the result model
+//! ([`trace`]) and the wildcard matcher ([`glob`]) are shared.
 
 pub mod aws;
+#[cfg(feature = "dialects")]
+pub mod entra;
+#[cfg(feature = "dialects")]
+pub mod gcp;
 pub mod glob;
+#[cfg(feature = "dialects")]
+pub mod single;
 pub mod trace;
 
 use serde_json::{Map, Value};
@@ -26,6 +33,8 @@ pub enum DialectChoice {
     #[default]
     Auto,
     Aws,
+    Entra,
+    Gcp,
 }
 
 impl DialectChoice {
@@ -34,8 +43,10 @@ impl DialectChoice {
         match name {
             "auto" => Ok(DialectChoice::Auto),
             "aws" => Ok(DialectChoice::Aws),
+            "entra" => Ok(DialectChoice::Entra),
+            "gcp" => Ok(DialectChoice::Gcp),
             other => Err(Error::invalid_argument(format!(
-                "unknown policy dialect {other:?} (expected \"auto\" or \"aws\")"
+                "unknown policy dialect {other:?} (expected \"auto\", \"aws\", \"entra\" or \"gcp\")"
             ))),
         }
     }
@@ -53,6 +64,10 @@ pub struct EvalContext {
 #[derive(Clone, Debug)]
 pub enum Policy {
     Aws(aws::AwsPolicy),
+    #[cfg(feature = "dialects")]
+    Entra(entra::EntraPolicy),
+    #[cfg(feature = "dialects")]
+    Gcp(gcp::GcpPolicy),
 }
 
 impl Policy {
@@ -76,11 +91,19 @@ impl Policy {
             return Err(Error::policy("$", format!("policy nests deeper than {MAX_POLICY_DEPTH} levels")));
         }
         let dialect = match dialect {
-            DialectChoice::Aws => DialectChoice::Aws,
             DialectChoice::Auto => detect(doc)?,
+            other => other,
         };
         match dialect {
             DialectChoice::Aws | DialectChoice::Auto => aws::AwsPolicy::parse(doc).map(Policy::Aws),
+            #[cfg(feature = "dialects")]
+            DialectChoice::Entra => entra::EntraPolicy::parse(doc).map(Policy::Entra),
+            #[cfg(feature = "dialects")]
+            DialectChoice::Gcp => gcp::GcpPolicy::parse(doc).map(Policy::Gcp),
+            #[cfg(not(feature = "dialects"))]
+            DialectChoice::Entra | DialectChoice::Gcp => Err(Error::invalid_argument(
+                "this build has no policy dialects besides aws (built without the `dialects` feature)",
+            )),
         }
     }
 
@@ -88,6 +111,10 @@ impl Policy {
     pub fn dialect(&self) -> &'static str {
         match self {
             Policy::Aws(_) => aws::DIALECT,
+            #[cfg(feature = "dialects")]
+            Policy::Entra(_) => entra::DIALECT,
+            #[cfg(feature = "dialects")]
+            Policy::Gcp(_) => gcp::DIALECT,
         }
     }
 
@@ -95,6 +122,10 @@ impl Policy {
     pub fn lints(&self) -> &[Lint] {
         match self {
             Policy::Aws(p) => p.lints(),
+            #[cfg(feature = "dialects")]
+            Policy::Entra(p) => p.lints(),
+            #[cfg(feature = "dialects")]
+            Policy::Gcp(p) => p.lints(),
         }
     }
 
@@ -103,6 +134,10 @@ impl Policy {
     pub fn evaluate(&self, claims: &Map<String, Value>, ctx: &EvalContext) -> Decision {
         match self {
             Policy::Aws(p) => p.evaluate(claims, ctx),
+            #[cfg(feature = "dialects")]
+            Policy::Entra(p) => p.evaluate(claims, ctx),
+            #[cfg(feature = "dialects")]
+            Policy::Gcp(p) => p.evaluate(claims, ctx),
         }
     }
 
@@ -110,11 +145,17 @@ impl Policy {
     pub fn decide(&self, claims: &Map<String, Value>, ctx: &EvalContext) -> DecisionKind {
         match self {
             Policy::Aws(p) => p.decide(claims, ctx),
+            #[cfg(feature = "dialects")]
+            Policy::Entra(p) => p.decide(claims, ctx),
+            #[cfg(feature = "dialects")]
+            Policy::Gcp(p) => p.decide(claims, ctx),
         }
     }
 }
 
-/// Recognises a dialect by shape: an object with `Statement` is AWS.
+/// Recognises a dialect by shape: every dialect whose signature fields appear is a candidate; exactly one must
+/// remain. AWS: `Statement`. Entra: `issuer` + `audiences` + (`subject` | `claimsMatchingExpression`). Google
+/// Cloud WIF: an `oidc` object with `issuerUri`, or `attributeMapping`/`attributeCondition`.
 fn detect(doc: &Value) -> Result<DialectChoice, Error> {
     let Value::Object(map) = doc else {
         return Err(Error::policy("$", format!(
@@ -122,14 +163,39 @@ fn detect(doc: &Value) -> Result<DialectChoice, Error> {
             crate::json::type_name(doc)
         )));
     };
+    let mut candidates: Vec<(DialectChoice, &'static str)> = Vec::new();
     if map.contains_key("Statement") {
-        return Ok(DialectChoice::Aws);
+        candidates.push((DialectChoice::Aws, "aws"));
     }
-    Err(Error::policy(
-        "$",
-        "cannot recognise the policy dialect (candidates: aws, which needs a \"Statement\" field); pass the dialect explicitly",
-    ))
+    #[cfg(feature = "dialects")]
+    {
+        if entra::looks_like(map) {
+            candidates.push((DialectChoice::Entra, entra::DIALECT));
+        }
+        if gcp::looks_like(map) {
+            candidates.push((DialectChoice::Gcp, gcp::DIALECT));
+        }
+    }
+    match candidates.as_slice() {
+        [(one, _)] => Ok(*one),
+        [] => Err(Error::policy(
+            "$",
+            format!("cannot recognise the policy dialect (candidates: {SHAPES}); pass the dialect explicitly"),
+        )),
+        many => Err(Error::policy(
+            "$",
+            format!(
+                "ambiguous policy document: it has the shape of several dialects (candidates: {}); pass the dialect explicitly",
+                many.iter().map(|(_, n)| *n).collect::<Vec<_>>().join(", ")
+            ),
+        )),
+    }
 }
+
+#[cfg(not(feature = "dialects"))]
+const SHAPES: &str = "aws, which needs a \"Statement\" field";
+#[cfg(feature = "dialects")]
+const SHAPES: &str = "aws, which needs a \"Statement\" field; entra, which needs \"issuer\", \"audiences\" and \"subject\" or \"claimsMatchingExpression\"; gcp, which needs an \"oidc\" object with \"issuerUri\", or \"attributeMapping\"/\"attributeCondition\"";
 
 /// Byte offset of a 1-based (line, column) position, for error positions.
 fn byte_offset(text: &str, line: usize, column: usize) -> Option<usize> {
@@ -182,6 +248,8 @@ mod tests {
         assert!(e.message.contains("candidates"));
         let e = Policy::parse_str("{\"x\":", DialectChoice::Auto).unwrap_err();
         assert_eq!(e.code, crate::ErrorCode::PolicyInvalid);
-        assert!(DialectChoice::from_name("vault").is_err());
+        assert!(DialectChoice::from_name("gcp-nope").is_err());
+        assert_eq!(DialectChoice::from_name("entra").ok(), Some(DialectChoice::Entra));
+        assert_eq!(DialectChoice::from_name("gcp").ok(), Some(DialectChoice::Gcp));
     }
 }

@@ -230,6 +230,13 @@ pub enum LintCode {
     ActionNotWebIdentity,
     /// A result depended on a rule no primary source confirmed.
     UnconfirmedRule,
+    /// Google WIF: no `attributeCondition`, so every token of the issuer is accepted (for GitHub: any repository).
+    MissingAttributeCondition,
+    /// Google WIF: no `allowedAudiences` and no `name`, so the default audience (the provider's resource name)
+    /// is unknown and every token is rejected here.
+    DefaultAudienceUnknown,
+    /// A regex used by a substring search (CEL `matches`) without `^`/`$`: `'mainline'.matches('main')` is true.
+    UnanchoredRegex,
 }
 
 impl LintCode {
@@ -254,6 +261,9 @@ impl LintCode {
             LintCode::PrincipalNotFederated => "principal-not-federated",
             LintCode::ActionNotWebIdentity => "action-not-web-identity",
             LintCode::UnconfirmedRule => "unconfirmed-rule",
+            LintCode::MissingAttributeCondition => "missing-attribute-condition",
+            LintCode::DefaultAudienceUnknown => "default-audience-unknown",
+            LintCode::UnanchoredRegex => "unanchored-regex",
         }
     }
 }
