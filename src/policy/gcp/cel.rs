@@ -152,6 +152,8 @@ enum Tok {
     Ident(String),
     Lit(Lit),
     Punct(&'static str),
+    /// 9223372036854775808: valid only right after a unary minus.
+    MinIntMagnitude,
     Eof,
 }
 
@@ -162,6 +164,7 @@ impl Tok {
             Tok::Lit(Lit::Str(_)) => "string literal".to_owned(),
             Tok::Lit(_) => "literal".to_owned(),
             Tok::Punct(p) => format!("`{p}`"),
+            Tok::MinIntMagnitude => "integer literal".to_owned(),
             Tok::Eof => "end of expression".to_owned(),
         }
     }
@@ -234,8 +237,17 @@ fn lex(src: &str) -> Result<Vec<Token>, SyntaxError> {
             continue;
         }
         if c.is_ascii_digit() || (c == b'.' && b.get(i + 1).is_some_and(u8::is_ascii_digit)) {
-            let (lit, end) = lex_number(src, i)?;
-            out.push(Token { tok: Tok::Lit(lit), start, end });
+            let (tok, end) = match lex_number(src, i) {
+                Ok((lit, end)) => (Tok::Lit(lit), end),
+                Err(e) if src[i..].starts_with("9223372036854775808")
+                    && !src[i + 19..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '.') =>
+                {
+                    let _ = e;
+                    (Tok::MinIntMagnitude, i + 19)
+                }
+                Err(e) => return Err(e),
+            };
+            out.push(Token { tok, start, end });
             i = end;
             continue;
         }
@@ -542,9 +554,10 @@ impl Parser<'_> {
         if self.eat("-") {
             self.enter()?;
             // A negative literal is folded so that -9223372036854775808 is representable.
-            if let Tok::Lit(Lit::Int(_) | Lit::Double(_)) = &self.peek().tok {
+            if let Tok::Lit(Lit::Int(_) | Lit::Double(_)) | Tok::MinIntMagnitude = &self.peek().tok {
                 let t = self.peek().clone();
                 let folded = match &t.tok {
+                    Tok::MinIntMagnitude => Some(Lit::Int(i64::MIN)),
                     Tok::Lit(Lit::Int(v)) => Some(Lit::Int(-v)),
                     Tok::Lit(Lit::Double(v)) => Some(Lit::Double(-v)),
                     _ => None,
@@ -744,6 +757,7 @@ impl Parser<'_> {
             Tok::Punct(".") => {
                 return Err(SyntaxError { position: start, message: "leading `.` (qualified names) is not supported".into() })
             }
+            Tok::MinIntMagnitude => return Err(SyntaxError { position: start, message: "integer out of range".into() }),
             Tok::Ident(name) if self.is("(") => {
                 self.at += 1;
                 self.global_call(&name, start)?
