@@ -1,16 +1,23 @@
 //! Trust policies: parse a cloud's policy document once into a compiled [`Policy`], evaluate it on many tokens'
 //! claims, and explain every decision with a trace ([`Decision`]) and lints.
 //!
-//! One sub-module per dialect (AWS IAM role trust policies; with the `dialects` feature also Vault JWT roles and
-//! octo-sts trust policies); the result model ([`trace`]) and the wildcard matcher ([`glob`]) are shared.
+//! One sub-module per dialect: AWS IAM role trust policies; with the `dialects` feature also Vault JWT roles,
+//! octo-sts trust policies, Microsoft Entra federated identity credentials and Google Cloud Workload Identity
+//! Federation providers. The result model ([`trace`]) and the wildcard matcher ([`glob`]) are shared.
 
 // `Error` is the crate-wide error type; its size is the error module's call, not each caller's.
 #![allow(clippy::result_large_err)]
 
 pub mod aws;
+#[cfg(feature = "dialects")]
+pub mod entra;
+#[cfg(feature = "dialects")]
+pub mod gcp;
 pub mod glob;
 #[cfg(feature = "dialects")]
 pub mod octo_sts;
+#[cfg(feature = "dialects")]
+pub mod single;
 pub mod trace;
 #[cfg(feature = "dialects")]
 pub mod vault;
@@ -37,6 +44,8 @@ pub enum DialectChoice {
     Aws,
     Vault,
     OctoSts,
+    Entra,
+    Gcp,
 }
 
 impl DialectChoice {
@@ -47,8 +56,10 @@ impl DialectChoice {
             "aws" => Ok(DialectChoice::Aws),
             "vault" => Ok(DialectChoice::Vault),
             "octo-sts" => Ok(DialectChoice::OctoSts),
+            "entra" => Ok(DialectChoice::Entra),
+            "gcp" => Ok(DialectChoice::Gcp),
             other => Err(Error::invalid_argument(format!(
-                "unknown policy dialect {other:?} (expected \"auto\", \"aws\", \"vault\" or \"octo-sts\")"
+                "unknown policy dialect {other:?} (expected \"auto\", \"aws\", \"vault\", \"octo-sts\", \"entra\" or \"gcp\")"
             ))),
         }
     }
@@ -90,6 +101,10 @@ pub enum Policy {
     Vault(vault::VaultPolicy),
     #[cfg(feature = "dialects")]
     OctoSts(octo_sts::OctoStsPolicy),
+    #[cfg(feature = "dialects")]
+    Entra(entra::EntraPolicy),
+    #[cfg(feature = "dialects")]
+    Gcp(gcp::GcpPolicy),
 }
 
 impl Policy {
@@ -136,8 +151,12 @@ impl Policy {
             DialectChoice::Vault => vault::VaultPolicy::parse(doc).map(Policy::Vault),
             #[cfg(feature = "dialects")]
             DialectChoice::OctoSts => octo_sts::OctoStsPolicy::parse(doc).map(Policy::OctoSts),
-            #[cfg(not(feature = "dialects"))]
-            DialectChoice::Vault | DialectChoice::OctoSts => Err(Error::invalid_argument(
+            #[cfg(feature = "dialects")]
+            DialectChoice::Entra => entra::EntraPolicy::parse(doc).map(Policy::Entra),
+            #[cfg(feature = "dialects")]
+            DialectChoice::Gcp => gcp::GcpPolicy::parse(doc).map(Policy::Gcp),
+                        #[cfg(not(feature = "dialects"))]
+            DialectChoice::Vault | DialectChoice::OctoSts | DialectChoice::Entra | DialectChoice::Gcp => Err(Error::invalid_argument(
                 "this build has no policy dialects besides aws (built without the `dialects` feature)",
             )),
         }
@@ -151,6 +170,10 @@ impl Policy {
             Policy::Vault(_) => vault::DIALECT,
             #[cfg(feature = "dialects")]
             Policy::OctoSts(_) => octo_sts::DIALECT,
+            #[cfg(feature = "dialects")]
+            Policy::Entra(_) => entra::DIALECT,
+            #[cfg(feature = "dialects")]
+            Policy::Gcp(_) => gcp::DIALECT,
         }
     }
 
@@ -162,6 +185,10 @@ impl Policy {
             Policy::Vault(p) => p.lints(),
             #[cfg(feature = "dialects")]
             Policy::OctoSts(p) => p.lints(),
+            #[cfg(feature = "dialects")]
+            Policy::Entra(p) => p.lints(),
+            #[cfg(feature = "dialects")]
+            Policy::Gcp(p) => p.lints(),
         }
     }
 
@@ -174,6 +201,10 @@ impl Policy {
             Policy::Vault(p) => p.evaluate(claims, ctx),
             #[cfg(feature = "dialects")]
             Policy::OctoSts(p) => p.evaluate(claims, ctx),
+            #[cfg(feature = "dialects")]
+            Policy::Entra(p) => p.evaluate(claims, ctx),
+            #[cfg(feature = "dialects")]
+            Policy::Gcp(p) => p.evaluate(claims, ctx),
         }
     }
 
@@ -185,6 +216,10 @@ impl Policy {
             Policy::Vault(p) => p.decide(claims, ctx),
             #[cfg(feature = "dialects")]
             Policy::OctoSts(p) => p.decide(claims, ctx),
+            #[cfg(feature = "dialects")]
+            Policy::Entra(p) => p.decide(claims, ctx),
+            #[cfg(feature = "dialects")]
+            Policy::Gcp(p) => p.decide(claims, ctx),
         }
     }
 }
@@ -197,6 +232,8 @@ pub fn provider_from_issuer(iss: &str) -> String {
 /// Recognises a dialect by shape: every dialect whose signature fields appear is a candidate; exactly one must
 /// remain. AWS: `Statement`. Vault: a role field (`bound_audiences`, `bound_claims`, `user_claim`, …), possibly
 /// inside `vault read`'s `{"data": {…}}`. octo-sts: `issuer`/`issuer_pattern`/`subject`/`subject_pattern`/….
+/// Entra: `issuer` + `audiences` + (`subject` | `claimsMatchingExpression`). Google Cloud WIF: an `oidc` object
+/// with `issuerUri`, or `attributeMapping`/`attributeCondition`.
 fn detect(doc: &Value) -> Result<DialectChoice, Error> {
     let Value::Object(map) = doc else {
         return Err(Error::policy(
@@ -219,6 +256,12 @@ fn detect(doc: &Value) -> Result<DialectChoice, Error> {
         if octo_sts::looks_like(map) {
             candidates.push((DialectChoice::OctoSts, octo_sts::DIALECT));
         }
+        if entra::looks_like(map) {
+            candidates.push((DialectChoice::Entra, entra::DIALECT));
+        }
+        if gcp::looks_like(map) {
+            candidates.push((DialectChoice::Gcp, gcp::DIALECT));
+        }
     }
     match candidates.as_slice() {
         [(one, _)] => Ok(*one),
@@ -239,7 +282,7 @@ fn detect(doc: &Value) -> Result<DialectChoice, Error> {
 #[cfg(not(feature = "dialects"))]
 const SHAPES: &str = "aws, which needs a \"Statement\" field";
 #[cfg(feature = "dialects")]
-const SHAPES: &str = "aws, which needs a \"Statement\" field; vault, which needs a role field such as \"bound_claims\", \"bound_audiences\" or \"user_claim\"; octo-sts, which needs \"issuer\"/\"issuer_pattern\" and \"subject\"/\"subject_pattern\"";
+const SHAPES: &str = "aws, which needs a \"Statement\" field; vault, which needs a role field such as \"bound_claims\", \"bound_audiences\" or \"user_claim\"; octo-sts, which needs \"issuer\"/\"issuer_pattern\" and \"subject\"/\"subject_pattern\"; entra, which needs \"issuer\", \"audiences\" and \"subject\" or \"claimsMatchingExpression\"; gcp, which needs an \"oidc\" object with \"issuerUri\", or \"attributeMapping\"/\"attributeCondition\"";
 
 /// A text that starts like JSON gets JSON's error message, not YAML's.
 #[cfg(feature = "dialects")]
@@ -320,5 +363,7 @@ mod tests {
         assert!(DialectChoice::from_name("gcp-nope").is_err());
         assert_eq!(DialectChoice::from_name("vault").ok(), Some(DialectChoice::Vault));
         assert_eq!(DialectChoice::from_name("octo-sts").ok(), Some(DialectChoice::OctoSts));
+        assert_eq!(DialectChoice::from_name("entra").ok(), Some(DialectChoice::Entra));
+        assert_eq!(DialectChoice::from_name("gcp").ok(), Some(DialectChoice::Gcp));
     }
 }

@@ -258,6 +258,13 @@ pub enum LintCode {
     UnanchoredAlternation,
     /// A pattern matches arbitrary values, so it constrains nothing.
     PatternMatchesAnything,
+    /// Google WIF: no `attributeCondition`, so every token of the issuer is accepted (for GitHub: any repository).
+    MissingAttributeCondition,
+    /// Google WIF: no `allowedAudiences` and no `name`, so the default audience (the provider's resource name)
+    /// is unknown and every token is rejected here.
+    DefaultAudienceUnknown,
+    /// A regex used by a substring search (CEL `matches`) without `^`/`$`: `'mainline'.matches('main')` is true.
+    UnanchoredRegex,
 }
 
 impl LintCode {
@@ -288,6 +295,9 @@ impl LintCode {
             LintCode::UserClaimPointerDisabled => "user-claim-pointer-disabled",
             LintCode::UnanchoredAlternation => "unanchored-alternation",
             LintCode::PatternMatchesAnything => "pattern-matches-anything",
+            LintCode::MissingAttributeCondition => "missing-attribute-condition",
+            LintCode::DefaultAudienceUnknown => "default-audience-unknown",
+            LintCode::UnanchoredRegex => "unanchored-regex",
         }
     }
 }
