@@ -1,6 +1,8 @@
 # oidc-trust — build, test, demo and bench.
 #
-#   make build   release wasm → wasm-bindgen → a complete npm package in pkg/ (generated files in pkg/dist/)
+#   make build   release wasm → wasm-bindgen → a complete npm package in pkg/ (generated files in pkg/dist/): the
+#                default module (verify, keys, AWS policy, check) and the full one (`oidc-trust/full`: + the other
+#                policy dialects and the test issuer)
 #   make test    Rust tests (native), dependency-tree check, build, JS tests against the built package
 #   make demo    verify the bundled GitHub Actions token against GitHub's JWKS and print what was checked
 #   make bench   verify throughput against jose, fast-jwt and jsonwebtoken; size; cold start
@@ -31,6 +33,11 @@ DIST := pkg/dist
 DIST_WASM := $(DIST)/oidc_trust_bg.wasm
 DIST_GLUE := $(DIST)/oidc_trust.js
 DIST_CJS := $(DIST)/node.cjs
+# The full module (`oidc-trust/full`): its own cargo target directory, so that neither build invalidates the other.
+WASM_RAW_FULL := $(TARGET_DIR)/full/$(WASM_TARGET)/release/oidc_trust.wasm
+DIST_FULL_WASM := $(DIST)/oidc_trust_full_bg.wasm
+DIST_FULL_GLUE := $(DIST)/oidc_trust_full.js
+DIST_FULL_CJS := $(DIST)/full.cjs
 PKG_SOURCES := $(wildcard pkg/src/*.js) pkg/package.json pkg/index.d.ts
 NODE_STAMP := node_modules/.package-lock.json
 
@@ -69,26 +76,45 @@ $(NODE_STAMP): package.json package-lock.json
 # ---------------------------------------------------------------------------------------------------------------
 # Build
 
-build: $(DIST_CJS) pkg/README.md
+build: $(DIST_CJS) $(DIST_FULL_CJS) pkg/README.md
 
 # Cargo decides whether the wasm is stale; it leaves the file untouched when nothing changed.
+# The default module has no `dialects` and no `test-issuer` (issue 8: verify-only users do not pay for them).
 $(WASM_RAW): wasm-target FORCE
-	$(CARGO) build --release --target $(WASM_TARGET) --features wasm --lib
+	$(CARGO) build --release --target $(WASM_TARGET) --no-default-features --features wasm --lib
 
-# Optimisation is optional: when wasm-opt is unavailable or fails, the unoptimised module is kept (correct, larger).
-$(DIST_GLUE) $(DIST_WASM) &: $(WASM_RAW) Cargo.lock | wasm-bindgen-cli node-deps
-	rm -rf $(DIST) && mkdir -p $(DIST)
-	wasm-bindgen --target web --out-dir $(DIST) --out-name oidc_trust $(WASM_RAW)
+$(WASM_RAW_FULL): wasm-target FORCE
+	$(CARGO) build --release --target $(WASM_TARGET) --features wasm,dialects,test-issuer --lib \
+		--target-dir $(TARGET_DIR)/full
+
+# $(call bindgen,raw wasm,out name): wasm-bindgen, then wasm-opt. Optimisation is optional: when wasm-opt is
+# unavailable or fails, the unoptimised module is kept (correct, larger).
+define bindgen
+	mkdir -p $(DIST) && rm -f $(DIST)/$(2).js $(DIST)/$(2).d.ts $(DIST)/$(2)_bg.wasm $(DIST)/$(2)_bg.wasm.d.ts
+	wasm-bindgen --target web --out-dir $(DIST) --out-name $(2) $(1)
 	@if [ -x $(WASM_OPT) ]; then \
-		echo "wasm-opt $(WASM_OPT_FLAGS)"; \
-		$(WASM_OPT) $(WASM_OPT_FLAGS) $(DIST_WASM) -o $(DIST_WASM).opt \
-			&& mv $(DIST_WASM).opt $(DIST_WASM) \
-			|| { rm -f $(DIST_WASM).opt; echo "make: wasm-opt failed; keeping the unoptimised wasm" >&2; }; \
+		echo "wasm-opt $(WASM_OPT_FLAGS) $(DIST)/$(2)_bg.wasm"; \
+		$(WASM_OPT) $(WASM_OPT_FLAGS) $(DIST)/$(2)_bg.wasm -o $(DIST)/$(2)_bg.wasm.opt \
+			&& mv $(DIST)/$(2)_bg.wasm.opt $(DIST)/$(2)_bg.wasm \
+			|| { rm -f $(DIST)/$(2)_bg.wasm.opt; echo "make: wasm-opt failed; keeping the unoptimised wasm" >&2; }; \
 	else echo "make: wasm-opt not found; keeping the unoptimised wasm" >&2; fi
+endef
+
+$(DIST_GLUE) $(DIST_WASM) &: $(WASM_RAW) Cargo.lock | wasm-bindgen-cli node-deps
+	$(call bindgen,$(WASM_RAW),oidc_trust)
+
+$(DIST_FULL_GLUE) $(DIST_FULL_WASM) &: $(WASM_RAW_FULL) Cargo.lock | wasm-bindgen-cli node-deps
+	$(call bindgen,$(WASM_RAW_FULL),oidc_trust_full)
 
 # CommonJS is bundled from the ESM Node entry (one wasm, one glue for every entry); see pkg/README notes in README.md.
 $(DIST_CJS): $(DIST_GLUE) $(DIST_WASM) $(PKG_SOURCES) | node-deps
 	esbuild pkg/src/node.js --bundle --platform=node --format=cjs --target=node20 --log-level=warning \
+		--define:import.meta.url=__oidc_trust_module_url \
+		"--banner:js=const __oidc_trust_module_url = require('node:url').pathToFileURL(__filename).href;" \
+		--outfile=$@
+
+$(DIST_FULL_CJS): $(DIST_FULL_GLUE) $(DIST_FULL_WASM) $(PKG_SOURCES) | node-deps
+	esbuild pkg/src/full-node.js --bundle --platform=node --format=cjs --target=node20 --log-level=warning \
 		--define:import.meta.url=__oidc_trust_module_url \
 		"--banner:js=const __oidc_trust_module_url = require('node:url').pathToFileURL(__filename).href;" \
 		--outfile=$@

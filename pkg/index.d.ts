@@ -224,6 +224,8 @@ export class Policy {
   readonly dialect: PolicyDialect | (string & {});
   readonly lints: readonly Lint[];
   evaluate(claims: JWTClaims, options?: PolicyEvaluateOptions): Decision;
+  /** The verdict alone (`evaluate(…).decision`) without building the trace: the fast path for many tokens. */
+  decide(claims: JWTClaims, options?: PolicyEvaluateOptions): Decision['decision'];
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ pub mod claims;
 pub mod error;
 pub mod json;
 pub mod keys;
+#[cfg(feature = "test-issuer")]
 pub mod mint;
 pub mod policy;
 pub mod token;

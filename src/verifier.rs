@@ -141,7 +141,7 @@ impl Verifier {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "test-issuer"))]
 mod tests {
     use super::*;
     use crate::error::ErrorCode;

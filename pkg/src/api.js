@@ -211,6 +211,20 @@ export function createApi(wasm) {
       return call(() => innerPolicies.get(this).evaluate(claims, opts));
     }
 
+    /**
+     * The decision alone — `'allow'`, `'deny'` or `'implicit-deny'`, the same as `evaluate(…).decision` — without
+     * building the trace: for deciding many tokens quickly.
+     * @param {object} claims
+     * @param {{ issuer?: string }} [options]
+     */
+    decide(claims, options) {
+      if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) {
+        throw invalidArgument('Policy.decide needs the claims object of a token', { path: 'claims' });
+      }
+      const opts = plainOptions(options, 'Policy.decide');
+      return call(() => innerPolicies.get(this).decide(claims, opts));
+    }
+
     get [Symbol.toStringTag]() {
       return 'Policy';
     }

@@ -155,9 +155,11 @@ impl Policy {
             DialectChoice::Entra => entra::EntraPolicy::parse(doc).map(Policy::Entra),
             #[cfg(feature = "dialects")]
             DialectChoice::Gcp => gcp::GcpPolicy::parse(doc).map(Policy::Gcp),
-                        #[cfg(not(feature = "dialects"))]
-            DialectChoice::Vault | DialectChoice::OctoSts | DialectChoice::Entra | DialectChoice::Gcp => Err(Error::invalid_argument(
-                "this build has no policy dialects besides aws (built without the `dialects` feature)",
+            #[cfg(not(feature = "dialects"))]
+            DialectChoice::Vault | DialectChoice::OctoSts | DialectChoice::Entra | DialectChoice::Gcp => Err(Error::new(
+                crate::ErrorCode::NotSupported,
+                "this build has no policy dialects besides aws: the npm package's vault, octo-sts, entra and gcp \
+                 dialects are in \"oidc-trust/full\" (Rust: the `dialects` feature)",
             )),
         }
     }
@@ -280,7 +282,8 @@ fn detect(doc: &Value) -> Result<DialectChoice, Error> {
 }
 
 #[cfg(not(feature = "dialects"))]
-const SHAPES: &str = "aws, which needs a \"Statement\" field";
+const SHAPES: &str = "aws, which needs a \"Statement\" field; the vault, octo-sts, entra and gcp dialects are not in \
+                      this build (npm: import \"oidc-trust/full\"; Rust: the `dialects` feature)";
 #[cfg(feature = "dialects")]
 const SHAPES: &str = "aws, which needs a \"Statement\" field; vault, which needs a role field such as \"bound_claims\", \"bound_audiences\" or \"user_claim\"; octo-sts, which needs \"issuer\"/\"issuer_pattern\" and \"subject\"/\"subject_pattern\"; entra, which needs \"issuer\", \"audiences\" and \"subject\" or \"claimsMatchingExpression\"; gcp, which needs an \"oidc\" object with \"issuerUri\", or \"attributeMapping\"/\"attributeCondition\"";
 

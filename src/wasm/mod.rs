@@ -7,6 +7,7 @@ use crate::check::{self, KeySource};
 use crate::claims::VerifyOptions;
 use crate::error::{Error, ErrorCode};
 use crate::keys::{KeySet, KeySetOptions};
+#[cfg(feature = "test-issuer")]
 use crate::mint::{TestIssuer, TestIssuerOptions};
 use crate::policy::{DialectChoice, EvalContext, Policy};
 use crate::token::{self, DecodeOptions};
@@ -211,28 +212,37 @@ impl WasmPolicy {
     }
 
     pub fn evaluate(&self, claims: JsValue, options_: JsValue) -> JsResult<JsValue> {
-        let run = || -> Result<_, Error> {
-            let args: EvaluateArgs = options(&options_, "evaluate options")?;
-            let text = json_text(&claims, "the claims", ErrorCode::InvalidArgument)?;
-            let claims = json::parse_object(&text, json::DEFAULT_MAX_DEPTH)
-                .map_err(|e| Error::invalid_argument(format!("the claims must be a JSON object: {e}")))?;
-            let octo_sts_anchoring = match args.octo_sts_anchoring.as_deref() {
-                None | Some("legacy") => crate::policy::OctoStsAnchoring::Legacy,
-                Some("grouped") => crate::policy::OctoStsAnchoring::Grouped,
-                Some(other) => {
-                    return Err(Error::invalid_argument(format!("octoStsAnchoring must be \"legacy\" or \"grouped\", got {other:?}")))
-                }
-            };
-            let ctx = EvalContext {
-                provider: args.issuer.map(|i| crate::policy::provider_from_issuer(&i)),
-                now: Some(args.current_date.unwrap_or_else(now_seconds)),
-                octo_sts_domain: args.octo_sts_domain,
-                octo_sts_anchoring,
-            };
-            Ok(self.inner.evaluate(&claims, &ctx))
-        };
-        to_js(&run().map_err(to_js_error)?)
+        let (claims, ctx) = evaluate_args(&claims, &options_).map_err(to_js_error)?;
+        to_js(&self.inner.evaluate(&claims, &ctx))
     }
+
+    /// The decision alone (`"allow"`, `"deny"` or `"implicit-deny"`), without building the trace: the same
+    /// verdict as `evaluate(…).decision`, for callers that decide many tokens and explain none.
+    pub fn decide(&self, claims: JsValue, options_: JsValue) -> JsResult<String> {
+        let (claims, ctx) = evaluate_args(&claims, &options_).map_err(to_js_error)?;
+        Ok(self.inner.decide(&claims, &ctx).as_str().to_owned())
+    }
+}
+
+fn evaluate_args(claims: &JsValue, options_: &JsValue) -> Result<(serde_json::Map<String, serde_json::Value>, EvalContext), Error> {
+    let args: EvaluateArgs = options(options_, "evaluate options")?;
+    let text = json_text(claims, "the claims", ErrorCode::InvalidArgument)?;
+    let claims = json::parse_object(&text, json::DEFAULT_MAX_DEPTH)
+        .map_err(|e| Error::invalid_argument(format!("the claims must be a JSON object: {e}")))?;
+    let octo_sts_anchoring = match args.octo_sts_anchoring.as_deref() {
+        None | Some("legacy") => crate::policy::OctoStsAnchoring::Legacy,
+        Some("grouped") => crate::policy::OctoStsAnchoring::Grouped,
+        Some(other) => {
+            return Err(Error::invalid_argument(format!("octoStsAnchoring must be \"legacy\" or \"grouped\", got {other:?}")))
+        }
+    };
+    let ctx = EvalContext {
+        provider: args.issuer.map(|i| crate::policy::provider_from_issuer(&i)),
+        now: Some(args.current_date.unwrap_or_else(now_seconds)),
+        octo_sts_domain: args.octo_sts_domain,
+        octo_sts_anchoring,
+    };
+    Ok((claims, ctx))
 }
 
 /// `check` without a policy: one result that never throws for a bad token. A JWKS that fails to parse
@@ -278,11 +288,13 @@ fn run_check_jwks(token: JsValue, jwks: JsValue, policy: Option<&Policy>, option
 }
 
 /// A throw-away issuer for trying policies without a real one (the playground's "Mint a test token").
+#[cfg(feature = "test-issuer")]
 #[wasm_bindgen]
 pub struct WasmTestIssuer {
     inner: TestIssuer,
 }
 
+#[cfg(feature = "test-issuer")]
 #[wasm_bindgen]
 impl WasmTestIssuer {
     pub fn create(options_: JsValue) -> JsResult<WasmTestIssuer> {
@@ -310,6 +322,23 @@ impl WasmTestIssuer {
             self.inner.sign(&claims, &header)
         };
         run().map_err(to_js_error)
+    }
+}
+
+/// Without the test issuer (the npm package's default module): the same class, whose `create` says where the
+/// test issuer lives instead of failing as a missing export.
+#[cfg(not(feature = "test-issuer"))]
+#[wasm_bindgen]
+pub struct WasmTestIssuer;
+
+#[cfg(not(feature = "test-issuer"))]
+#[wasm_bindgen]
+impl WasmTestIssuer {
+    pub fn create(_options: JsValue) -> JsResult<WasmTestIssuer> {
+        Err(to_js_error(Error::new(
+            ErrorCode::NotSupported,
+            "the test issuer is not in this build: import it from \"oidc-trust/full\" (Rust: the `test-issuer` feature)",
+        )))
     }
 }
 
