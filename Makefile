@@ -5,7 +5,7 @@
 #                policy dialects and the test issuer)
 #   make test    Rust tests (native), dependency-tree check, build, JS tests against the built package
 #   make demo    verify the bundled GitHub Actions token against GitHub's JWKS and print what was checked
-#   make bench   verify throughput against jose, fast-jwt and jsonwebtoken; size; cold start
+#   make bench   verify throughput against jose, fast-jwt and jsonwebtoken; size; cold start; memory; issue 6's table
 #
 # Every target installs what it needs when it is missing (rustup target, wasm-bindgen CLI at the version in
 # Cargo.lock, npm dev dependencies incl. binaryen's wasm-opt), so a fresh machine needs only Rust, Node 20 and npm.
@@ -48,7 +48,7 @@ WASM_OPT := node_modules/.bin/wasm-opt
 WASM_OPT_FLAGS := -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 	--enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: build test test-rust test-deps-tree test-js test-types demo bench tools wasm-target wasm-bindgen-cli \
+.PHONY: build test test-rust test-deps-tree test-js test-types demo bench bench-memory tools wasm-target wasm-bindgen-cli \
 	node-deps clean
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -155,6 +155,10 @@ demo: build
 
 bench: build
 	$(NODE) bench/verify.mjs
+
+# The memory part of `make bench` alone: wasm memory and RSS across BENCH_MEMORY_N (default 1M) verifications.
+bench-memory: build
+	$(NODE) --expose-gc bench/memory.mjs
 
 clean:
 	rm -rf $(DIST) pkg/README.md pkg/*.tgz

@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 // `make bench`: verification throughput of oidc-trust against jose, fast-jwt and jsonwebtoken in ONE process, the
-// package's size, and cold start in fresh processes. Full verification everywhere: signature plus exp/nbf/iat,
-// issuer and audience; keys are parsed once before timing. Sequential calls (jose's are awaited one by one).
+// package's size, cold start in fresh processes, policy decisions and the memory bench (bench/memory.mjs, a child
+// process); at the end, issue 6's target table with every figure from this run. Full verification everywhere:
+// signature plus exp/nbf/iat, issuer and audience; keys are parsed once before timing. Sequential calls (jose's
+// are awaited one by one).
 //
-// Environment: BENCH_SECONDS (per figure, default 1), BENCH_COLD_RUNS (default 5).
+// Environment: BENCH_SECONDS (per figure, default 1), BENCH_COLD_RUNS (default 5), BENCH_MEMORY_N (verifications
+// in the memory bench, default 1M; 0 skips it).
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,13 +78,28 @@ async function setup(alg) {
   return { alg, jwk, pem, token, claims };
 }
 
+// The verified-token cache: `createVerifier({ keys, cache })` where the package has it; otherwise the core's
+// verifier through the glue (the same wasm instance the package uses: initSync returns it).
+const glue = await import(new URL('../pkg/dist/oidc_trust.js', import.meta.url));
+function cachedVerifier(keySet, jwks, allowSymmetric, options) {
+  if (typeof oidc.createVerifier === 'function') {
+    return { via: 'createVerifier', ...oidc.createVerifier({ keys: keySet, ...options, cache: { maxEntries: 1000 } }) };
+  }
+  const inner = glue.WasmVerifier.create(options, { maxEntries: 1000 });
+  const ks = glue.WasmKeySet.fromJwks(jwks, { allowSymmetric });
+  return { via: 'WasmVerifier', verify: (token) => inner.verify(token, ks) };
+}
+
 function contenders({ alg, jwk, pem, token }) {
   const jwks = { keys: [jwk] };
   const rows = [];
 
   const keySet = oidc.KeySet.fromJwks(jwks, { allowSymmetric: alg === 'HS256' });
   const ours = { issuer: ISSUER, audience: AUDIENCE, algorithms: [alg] };
-  rows.push({ name: 'oidc-trust verify', fn: () => oidc.verify(token, keySet, ours) });
+  rows.push({ name: 'oidc-trust verify', fn: () => oidc.verify(token, keySet, ours), key: 'ours' });
+  const cached = cachedVerifier(keySet, jwks, alg === 'HS256', ours);
+  cached.verify(token);
+  rows.push({ name: `oidc-trust ${cached.via} (cache hit)`, fn: () => cached.verify(token), key: 'oursCached' });
 
   // jose's local JWKS holds asymmetric keys only; for HS256 jose verifies with the secret itself.
   if (alg === 'HS256') {
@@ -94,10 +113,10 @@ function contenders({ alg, jwk, pem, token }) {
   try {
     const uncached = createVerifier({ ...fastOptions, cache: false });
     uncached(token);
-    rows.push({ name: 'fast-jwt createVerifier (uncached)', fn: () => uncached(token) });
-    const cached = createVerifier({ ...fastOptions, cache: true });
-    cached(token);
-    rows.push({ name: 'fast-jwt createVerifier (cache hit)', fn: () => cached(token) });
+    rows.push({ name: 'fast-jwt createVerifier (uncached)', fn: () => uncached(token), key: 'fast' });
+    const fastCached = createVerifier({ ...fastOptions, cache: true });
+    fastCached(token);
+    rows.push({ name: 'fast-jwt createVerifier (cache hit)', fn: () => fastCached(token), key: 'fastCached' });
   } catch (e) {
     rows.push({ name: 'fast-jwt createVerifier', skip: e.message });
   }
@@ -119,14 +138,18 @@ function sizes() {
   const dist = join(ROOT, 'pkg', 'dist');
   const file = (name) => readFileSync(join(dist, name));
   const gz = (buf) => gzipSync(buf, { level: 9 }).length;
-  const wasm = file('oidc_trust_bg.wasm');
-  const glue = file('oidc_trust.js');
   const wrapper = Buffer.concat(['api.js', 'errors.js', 'node.js'].map((f) => readFileSync(join(ROOT, 'pkg', 'src', f))));
-  return [
-    ['oidc_trust_bg.wasm', wasm.length, gz(wasm)],
-    ['wasm + wasm-bindgen glue', wasm.length + glue.length, gz(wasm) + gz(glue)],
-    ['wasm + glue + JS wrapper', wasm.length + glue.length + wrapper.length, gz(wasm) + gz(glue) + gz(wrapper)],
-  ];
+  const rows = [];
+  for (const [label, base] of [['default', 'oidc_trust'], ['full', 'oidc_trust_full']]) {
+    const wasm = file(`${base}_bg.wasm`);
+    const glue = file(`${base}.js`);
+    rows.push(
+      [`${label}: ${base}_bg.wasm`, wasm.length, gz(wasm)],
+      [`${label}: wasm + glue`, wasm.length + glue.length, gz(wasm) + gz(glue)],
+      [`${label}: wasm + glue + JS wrapper`, wasm.length + glue.length + wrapper.length, gz(wasm) + gz(glue) + gz(wrapper)],
+    );
+  }
+  return rows;
 }
 
 async function coldStart() {
@@ -134,31 +157,38 @@ async function coldStart() {
   const token = readFileSync(join(fixtures, 'github-actions_neu-se-autograder-action.jwt'), 'utf8').trim();
   const jwks = readFileSync(join(fixtures, 'github-actions_crates-io-load_jwks.json'), 'utf8');
   const exp = JSON.parse(Buffer.from(token.split('.')[1], 'base64url')).exp;
-  const scripts = {
-    'oidc-trust': `
+  const ours = (specifier) => `
       const t0 = performance.now();
-      const { KeySet, verify } = await import('oidc-trust');
+      const c0 = process.cpuUsage();
+      const { KeySet, verify } = await import('${specifier}');
       const r = verify(${JSON.stringify(token)}, KeySet.fromJwks(${JSON.stringify(jwks)}), { currentDate: ${exp - 60} });
-      process.stdout.write(JSON.stringify({ ms: performance.now() - t0, ok: r.key.kid.length > 0 }));`,
+      const c = process.cpuUsage(c0);
+      process.stdout.write(JSON.stringify({ ms: performance.now() - t0, cpu: (c.user + c.system) / 1000, ok: r.key.kid.length > 0 }));`;
+  const scripts = {
+    'oidc-trust': ours('oidc-trust'),
+    'oidc-trust/full': ours('oidc-trust/full'),
     jose: `
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       const { createLocalJWKSet, jwtVerify } = await import('jose');
       const r = await jwtVerify(${JSON.stringify(token)}, createLocalJWKSet(${jwks}), { currentDate: new Date(${(exp - 60) * 1000}) });
-      process.stdout.write(JSON.stringify({ ms: performance.now() - t0, ok: r.protectedHeader.kid.length > 0 }));`,
+      const c = process.cpuUsage(c0);
+      process.stdout.write(JSON.stringify({ ms: performance.now() - t0, cpu: (c.user + c.system) / 1000, ok: r.protectedHeader.kid.length > 0 }));`,
   };
-  const out = {};
-  for (const [name, source] of Object.entries(scripts)) {
-    const runs = [];
-    for (let i = 0; i < COLD_RUNS; i++) {
+  // Interleaved runs, so that a burst of load on the shared machine does not land on one contender only.
+  const runs = Object.fromEntries(Object.keys(scripts).map((name) => [name, []]));
+  for (let i = 0; i < COLD_RUNS; i++) {
+    for (const [name, source] of Object.entries(scripts)) {
       const child = spawnSync(process.execPath, ['--input-type=module', '-e', source], { cwd: ROOT, encoding: 'utf8' });
       if (child.status !== 0) throw new Error(`${name} cold start failed: ${child.stderr}`);
-      const { ms, ok } = JSON.parse(child.stdout);
+      const { ms, cpu, ok } = JSON.parse(child.stdout);
       if (!ok) throw new Error(`${name} cold start did not verify`);
-      runs.push(ms);
+      runs[name].push({ ms, cpu });
     }
-    runs.sort((a, b) => a - b);
-    out[name] = runs[Math.floor(runs.length / 2)];
   }
+  const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const out = {};
+  for (const [name, r] of Object.entries(runs)) out[name] = { ms: median(r.map((v) => v.ms)), cpu: median(r.map((v) => v.cpu)) };
   return out;
 }
 
@@ -196,6 +226,8 @@ function policyRows(rs256) {
     const decision = policy.evaluate(rs256.claims);
     if (decision.decision !== 'allow') throw new Error(`policy says ${decision.decision}`);
     rows.push({ name: 'Policy.evaluate (2 statements, 4 conditions)', fn: () => policy.evaluate(rs256.claims) });
+    if (policy.decide(rs256.claims) !== 'allow') throw new Error('Policy.decide disagrees with evaluate');
+    rows.push({ name: 'Policy.decide (the same, verdict only)', fn: () => policy.decide(rs256.claims), key: 'decide' });
     const keySet = oidc.KeySet.fromJwks({ keys: [rs256.jwk] });
     const options = { keySet, policy, issuer: ISSUER, audience: AUDIENCE };
     const r = oidc.check(rs256.token, options);
@@ -221,12 +253,14 @@ console.log(`oidc-trust bench — ${new Date().toISOString()} — commit ${commi
 
 console.log('Verification (ops/s, sequential, one process; ratio to jose jwtVerify(createLocalJWKSet))');
 const byAlg = {};
+const fig = {}; // fig[alg][key] = ops/s, for the target table
 for (const alg of ['RS256', 'ES256', 'EdDSA', 'HS256']) {
   const s = await setup(alg);
   byAlg[alg] = s;
   const rows = contenders(s);
   let joseOps;
   const results = [];
+  fig[alg] = {};
   for (const row of rows) {
     if (row.skip) {
       results.push([row.name, null, row.skip]);
@@ -234,6 +268,7 @@ for (const alg of ['RS256', 'ES256', 'EdDSA', 'HS256']) {
     }
     const ops = await measure(row.fn, row.isAsync);
     if (row.jose) joseOps = ops;
+    fig[alg][row.jose ? 'jose' : row.key] = ops;
     results.push([row.name, ops]);
   }
   for (const [name, ops, skip] of results) {
@@ -245,12 +280,79 @@ for (const alg of ['RS256', 'ES256', 'EdDSA', 'HS256']) {
 console.log('\nPolicy (ops/s)');
 for (const row of policyRows(byAlg.RS256)) {
   if (row.skip) console.log(`  ${row.name.padEnd(45)} n/a (${row.skip.slice(0, 80)})`);
-  else console.log(`  ${row.name.padEnd(45)} ${fmt(await measure(row.fn)).padStart(7)} ops/s`);
+  else {
+    const ops = await measure(row.fn);
+    if (row.key) fig[row.key] = ops;
+    console.log(`  ${row.name.padEnd(45)} ${fmt(ops).padStart(7)} ops/s`);
+  }
 }
 
 console.log('\nSize (bytes: raw, gzip -9)');
-for (const [name, raw, gz] of sizes()) console.log(`  ${name.padEnd(28)} ${String(raw).padStart(8)}  ${String(gz).padStart(8)}  (${(gz / 1024).toFixed(1)} KiB gz)`);
+const sizeRows = sizes();
+for (const [name, raw, gz] of sizeRows) console.log(`  ${name.padEnd(40)} ${String(raw).padStart(8)}  ${String(gz).padStart(8)}  (${(gz / 1024).toFixed(1)} KiB gz)`);
 
-console.log(`\nCold start: fresh node process, import → first verified RS256 token (median of ${COLD_RUNS})`);
+console.log(`\nCold start: fresh node process, import → first verified RS256 token (median of ${COLD_RUNS}; wall ms, CPU ms)`);
 const cold = await coldStart();
-console.log(`  oidc-trust ${cold['oidc-trust'].toFixed(1)} ms   jose ${cold.jose.toFixed(1)} ms   ratio ${(cold['oidc-trust'] / cold.jose).toFixed(2)}× jose`);
+for (const [name, c] of Object.entries(cold)) {
+  console.log(`  ${name.padEnd(18)} ${c.ms.toFixed(1).padStart(6)} ms  cpu ${c.cpu.toFixed(1).padStart(6)} ms  ratio ${(c.ms / cold.jose.ms).toFixed(2)}× jose`);
+}
+
+const MEMORY_N = Number(process.env.BENCH_MEMORY_N ?? 1_000_000);
+let memory;
+if (MEMORY_N > 0) {
+  console.log(`\nMemory (bench/memory.mjs, a fresh process, ${MEMORY_N} verifications)`);
+  const child = spawnSync(process.execPath, ['--expose-gc', join(ROOT, 'bench', 'memory.mjs')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, BENCH_MEMORY_N: String(MEMORY_N) },
+  });
+  if (child.status !== 0) throw new Error(`memory bench failed: ${child.stderr}`);
+  const lines = child.stdout.trim().split('\n');
+  memory = JSON.parse(lines.pop());
+  for (const line of lines) console.log(`  ${line}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Issue 6's targets, every figure from this run
+
+const ratio = (a, b) => (a && b ? a / b : NaN);
+const x = (r) => (Number.isFinite(r) ? `${r.toFixed(2)}×` : 'n/a');
+const ops = (n) => (n ? `${fmt(n)}/s` : 'n/a');
+const kib = (b) => `${(b / 1024).toFixed(1)} KiB`;
+const mib = (b) => `${(b / 1048576).toFixed(2)} MiB`;
+const defaultGz = sizeRows.find(([n]) => n.startsWith('default: wasm + glue'))[2];
+const fullGz = sizeRows.find(([n]) => n.startsWith('full: wasm + glue'))[2];
+const targets = [
+  ['RS256, pure wasm', ops(fig.RS256.ours), `jose ${ops(fig.RS256.jose)}`, ratio(fig.RS256.ours, fig.RS256.jose), '≥ 1.0× jose', (r) => r >= 1],
+  ['ES256, pure wasm', ops(fig.ES256.ours), `jose ${ops(fig.ES256.jose)}`, ratio(fig.ES256.ours, fig.ES256.jose), '≥ 0.5× jose', (r) => r >= 0.5],
+  ['EdDSA, pure wasm', ops(fig.EdDSA.ours), `jose ${ops(fig.EdDSA.jose)}`, ratio(fig.EdDSA.ours, fig.EdDSA.jose), '≥ 1.0× jose', (r) => r >= 1],
+  ['HS256', ops(fig.HS256.ours), `fast-jwt ${ops(fig.HS256.fast)}`, ratio(fig.HS256.ours, fig.HS256.fast), '≥ 1.0× fast-jwt uncached', (r) => r >= 1],
+  ...['RS256', 'ES256', 'EdDSA'].map((alg) => [
+    `${alg} native crypto`,
+    'n/a (no native backend in this build)',
+    `fast-jwt ${ops(fig[alg].fast)}`,
+    NaN,
+    '≥ 1.0× fast-jwt uncached',
+    () => false,
+  ]),
+  ...['RS256', 'ES256', 'EdDSA', 'HS256'].map((alg) => [
+    `cache hit, ${alg}`,
+    ops(fig[alg].oursCached),
+    `fast-jwt ${ops(fig[alg].fastCached)}`,
+    ratio(fig[alg].oursCached, fig[alg].fastCached),
+    '≥ 1.0× fast-jwt cached',
+    (r) => r >= 1,
+  ]),
+  ['import → first RS256 verify', `${cold['oidc-trust'].ms.toFixed(1)} ms`, `jose ${cold.jose.ms.toFixed(1)} ms`, ratio(cold['oidc-trust'].ms, cold.jose.ms), '≤ 0.3× jose', (r) => r <= 0.3],
+  ['default .wasm + glue, gzip -9', kib(defaultGz), `(full: ${kib(fullGz)})`, NaN, '≤ 100 KB', () => defaultGz <= 100_000],
+  ['AWS policy decisions (decide)', ops(fig.decide), '—', NaN, '≥ 1M/s', () => fig.decide >= 1_000_000],
+  memory
+    ? [`${memory.n} verifications`, `wasm +${mib(memory.growth.wasm)}, RSS +${mib(memory.growth.rss)}`, '—', NaN, '≤ 1 MiB growth', () => memory.growth.wasm <= 1048576 && memory.growth.rss <= 1048576]
+    : ['memory', 'skipped (BENCH_MEMORY_N=0)', '—', NaN, '≤ 1 MiB growth', () => false],
+];
+console.log('\nTargets (issue 6) — this run');
+console.log('| figure | oidc-trust | peer | ratio | target | met |');
+console.log('|---|---|---|---|---|---|');
+for (const [name, ours, peer, r, target, met] of targets) {
+  console.log(`| ${name} | ${ours} | ${peer} | ${x(r)} | ${target} | ${met(r) ? 'yes' : 'no'} |`);
+}
