@@ -60,7 +60,7 @@ cpSync(pkgDir, path.join(outDir, 'pkg'), {
     if (!rel) return true;
     const first = rel.split(path.sep)[0];
     if (SKIP_IN_PKG.has(first) && rel === first) return false;
-    return !/\.(tgz|map|d\.ts|d\.mts|d\.cts)$/.test(p) && !rel.split(path.sep).includes('node_modules');
+    return !/\.(tgz|map|cjs|d\.ts|d\.mts|d\.cts)$/.test(p) && !rel.split(path.sep).includes('node_modules');
   },
 });
 const entryUrl = `./pkg/${entry.replace(/^\.\//, '')}`;

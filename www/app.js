@@ -124,6 +124,8 @@ function evaluate() {
   else if (keysError) missing = 'The JWKS does not parse, so the signature cannot be checked.';
   renderVerdict(el.verdict, { result: missing ? null : result, decision: missing ? null : decision, missing });
   if (missing && result?.stage === 'decode') renderVerdict(el.verdict, { result, decision: null });
+  // Lets tests (and anyone curious) wait for the page to settle after an edit.
+  document.body.dataset.evaluations = String(Number(document.body.dataset.evaluations ?? 0) + 1);
 }
 
 function showLoadError(text) {
