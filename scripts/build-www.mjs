@@ -14,7 +14,7 @@ const pkgDir = path.resolve(arg('--pkg') ?? process.env.OIDC_TRUST_PKG ?? path.j
 const outDir = path.resolve(arg('--out') ?? path.join(root, 'www', 'dist'));
 const src = path.join(root, 'www');
 
-const PAGE_FILES = ['index.html', 'playground.css', 'app.js', 'render.js', 'claims.js', 'time.js', 'state.js'];
+const PAGE_FILES = ['index.html', 'playground.css', 'app.js', 'render.js', 'claims.js', 'time.js', 'state.js', 'locate.js'];
 const SKIP_IN_PKG = new Set(['node_modules', 'test', 'tests']);
 
 function fail(msg) {

@@ -1,11 +1,12 @@
 // Wiring: read the panes, call the oidc-trust package once per change, hand its results to render.js, keep the
 // state in the URL fragment. All token, key and policy logic is the package's.
 import {
-  h, renderTokenParts, renderFieldError, renderHeader, renderClaims, renderKeys, renderDecision,
+  h, selectSpan, renderTokenParts, renderFieldError, renderHeader, renderClaims, renderKeys, renderDecision,
   renderPolicyOnly, renderVerdict, highlightClaim, empty,
 } from './render.js';
 import { encodeState, decodeFragment } from './state.js';
 import { fromInputValue, toInputValue } from './time.js';
+import { locateJsonPath } from './locate.js';
 
 const $ = (id) => document.getElementById(id);
 const el = {
@@ -111,7 +112,11 @@ function evaluate() {
   renderClaims(el.claimsOut, result?.claims, { now, tolerance });
   renderKeys(el.keyOut, { result: token && keySet ? result : (result?.stage === 'decode' ? result : null), keySet, keysError });
   if (decision) {
-    renderDecision(el.policyOut, decision, { unverified, onSelectClaim: (claim) => highlightClaim(el.claimsOut, claim) });
+    renderDecision(el.policyOut, decision, {
+      unverified,
+      onSelectClaim: (claim) => highlightClaim(el.claimsOut, claim),
+      onSelectPath: (path) => { const span = locateJsonPath(el.policy.value, path); if (span) selectSpan(el.policy, span.start, span.end); },
+    });
   } else if (policy) {
     renderPolicyOnly(el.policyOut, policy);
   } else {
@@ -237,8 +242,9 @@ async function mint() {
     const full = { iat: now, nbf: now, exp: now + 300, jti: crypto.randomUUID(), ...claims };
     const issuer = await api.createTestIssuer({ alg: el.mintAlg.value });
     const token = await issuer.sign(full);
+    const jwks = typeof issuer.jwks === 'function' ? issuer.jwks() : issuer.jwks;
     writeState({
-      ...readState(), token, jwks: JSON.stringify(issuer.jwks, null, 2), policy: policyFor(full), dialect: 'auto',
+      ...readState(), token, jwks: JSON.stringify(jwks, null, 2), policy: policyFor(full), dialect: 'auto',
       issuer: typeof full.iss === 'string' ? full.iss : '', audience: typeof full.aud === 'string' ? full.aud : '', clock: '', tolerance: '',
     });
     el.mintStatus.textContent = `Signed with a new ${el.mintAlg.value} key.`;

@@ -3,6 +3,7 @@
 // reaches the DOM as text (never as HTML).
 import { describeClaim, providerOf, PROVIDER_NAMES, TIME_CLAIMS } from './claims.js';
 import { formatUtc, describeTimeClaim, formatDuration } from './time.js';
+import { locateJsonPath } from './locate.js';
 
 /** h('div', { class: 'x' }, 'text', child) — attributes starting with "on" become listeners. */
 export function h(tag, attrs, ...children) {
@@ -73,19 +74,35 @@ export function offsetOf(text, line, column) {
   return Math.min(text.length, off + Math.max(0, column - 1));
 }
 
+/** Selects [start, end) in a textarea and brings it into view. */
+export function selectSpan(textarea, start, end) {
+  textarea.focus();
+  textarea.setSelectionRange(start, end);
+  // Chrome scrolls a focused textarea to the caret only on some edits: place it by the line the span starts on.
+  const line = textarea.value.slice(0, start).split('\n').length - 1;
+  const lineHeight = parseFloat(getComputedStyle(textarea).lineHeight) || 16;
+  textarea.scrollTop = Math.max(0, line * lineHeight - textarea.clientHeight / 3);
+}
+
+/** Where an error points in the text of its pane: its line and column, else its JSON path. */
+export function errorSpan(text, error) {
+  if (error?.line) {
+    const at = offsetOf(text, error.line, error.column ?? 1);
+    return { start: at, end: Math.min(text.length, at + 1) };
+  }
+  if (error?.path) return locateJsonPath(text, error.path);
+  return null;
+}
+
 /** An error from the package under the pane it belongs to, with where it is and a button that shows the spot. */
 export function renderFieldError(container, error, textarea) {
   if (!error) { container.hidden = true; container.replaceChildren(); return; }
   const where = [];
   if (error.line) where.push(h('span', { class: 'where' }, `line ${error.line}${error.column ? `, column ${error.column}` : ''}`));
   if (error.path) where.push(h('span', { class: 'where' }, 'at ', code(error.path, 'path')));
-  const go = textarea && error.line ? h('button', {
-    type: 'button', class: 'btn small',
-    onclick: () => {
-      const at = offsetOf(textarea.value, error.line, error.column ?? 1);
-      textarea.focus();
-      textarea.setSelectionRange(at, Math.min(textarea.value.length, at + 1));
-    },
+  const span = textarea ? errorSpan(textarea.value, error) : null;
+  const go = span ? h('button', {
+    type: 'button', class: 'btn small', onclick: () => selectSpan(textarea, span.start, span.end),
   }, 'Show in editor') : null;
   container.replaceChildren(
     h('div', { class: 'err-head' }, error.code ? code(error.code, 'err-code') : null, ' ', where.length ? where : null),
@@ -258,7 +275,7 @@ function valuesText(values) {
 }
 
 /** A Decision as statements with their condition rows; selecting a row highlights the claim it read. */
-export function renderDecision(container, decision, { unverified = false, onSelectClaim } = {}) {
+export function renderDecision(container, decision, { unverified = false, onSelectClaim, onSelectPath } = {}) {
   if (!decision) return empty(container, 'No policy.');
   const head = h('div', { class: `decision decision-${decision.decision}` },
     h('span', { class: 'decision-word' }, DECISION_TEXT[decision.decision] ?? decision.decision),
@@ -307,7 +324,8 @@ export function renderDecision(container, decision, { unverified = false, onSele
   nodes.push(lints.length
     ? h('ul', { class: 'lints' }, lints.map((l) => h('li', { class: `lint sev-${l.severity ?? 'warning'}` },
       h('span', { class: 'sev' }, l.severity ?? 'warning'), ' ', code(l.code ?? '', 'lint-code'), ' ', h('span', { class: 'lint-msg' }, l.message ?? ''),
-      l.path ? h('div', { class: 'lint-path' }, 'at ', code(l.path, 'path')) : null)))
+      l.path ? h('div', { class: 'lint-path' }, 'at ', code(l.path, 'path'),
+        onSelectPath ? [' ', h('button', { type: 'button', class: 'btn small', onclick: () => onSelectPath(l.path) }, 'Show in policy')] : null) : null)))
     : h('p', { class: 'muted no-lints' }, 'No lints: nothing risky spotted in this policy.'));
   const warnings = decision.warnings ?? [];
   if (warnings.length) {

@@ -204,6 +204,11 @@ test('a malformed policy shows ERR_POLICY_INVALID with its path', async () => {
   const t = await text(page, '#policy-error');
   assert.match(t, /ERR_POLICY_INVALID/);
   assert.match(t, /\$\.Statement\[0\]\.Condition/);
+  await page.click('#policy-error button');
+  const selected = await page.evaluate(() => { const el = document.getElementById('policy'); return el.value.slice(el.selectionStart, el.selectionEnd); });
+  assert.match(selected, /StringLikeish/, '"Show in editor" selects the element the path names');
+  await shoot(page, 'policy-invalid', { scheme: 'dark' });
+  await page.emulateMedia({ colorScheme: 'light' });
 });
 
 test('mint a test token: it verifies and the generated policy allows it', async (t) => {
