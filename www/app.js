@@ -77,34 +77,44 @@ function evaluate() {
   }
   renderFieldError(el.policyError, policyError, el.policy);
 
-  let result = null; let decision = null; let unverified = false;
-  try {
-    if (token && keySet) {
-      const options = { keySet, clockTolerance: tolerance };
-      if (policy) options.policy = policy;
-      if (el.issuer.value.trim()) options.issuer = el.issuer.value.trim();
-      if (el.audience.value.trim()) options.audience = el.audience.value.trim();
-      if (el.clock.value) options.currentDate = new Date(now * 1000);
+  let result = null; let decision = null; let unverified = false; let fault = null;
+  const decodeOnly = () => {
+    try {
+      const d = api.decode(token);
+      return { ok: false, stage: 'keys', header: d.header, claims: d.claims };
+    } catch (e) {
+      return { ok: false, stage: 'decode', error: errorInfo(e) };
+    }
+  };
+  if (token && keySet) {
+    const options = { keySet, clockTolerance: tolerance };
+    if (policy) options.policy = policy;
+    if (el.issuer.value.trim()) options.issuer = el.issuer.value.trim();
+    if (el.audience.value.trim()) options.audience = el.audience.value.trim();
+    if (el.clock.value) options.currentDate = new Date(now * 1000);
+    try {
       result = api.check(token, options);
       decision = result.policy ?? null;
-      // When the token stopped before the policy stage, show what the policy says about its (unverified)
-      // claims: the package evaluates it once, here, and the trace says it is unverified.
-      if (!decision && policy && result.claims && result.stage !== 'policy' && result.stage !== 'done') {
-        decision = policy.evaluate(result.claims, {});
-        unverified = true;
-      }
-    } else if (token) {
-      try {
-        const d = api.decode(token);
-        result = { ok: false, stage: 'keys', header: d.header, claims: d.claims };
-      } catch (e) {
-        result = { ok: false, stage: 'decode', error: errorInfo(e) };
-      }
-      if (policy && result.claims) { decision = policy.evaluate(result.claims, {}); unverified = true; }
+    } catch (e) {
+      // check() throws only for misuse (or a bug): say so, and still show what the token contains.
+      fault = e;
+      result = decodeOnly();
+      result.stage = result.stage === 'decode' ? 'decode' : 'fault';
     }
-  } catch (e) {
-    showLoadError(`The package threw: ${e?.code ? `${e.code}: ` : ''}${e?.message ?? e}`);
+  } else if (token) {
+    result = decodeOnly();
   }
+  // When the token stopped before the policy stage, show what the policy says about its (unverified) claims:
+  // the package evaluates it once, here, and the page says the claims are unverified.
+  if (!decision && policy && result?.claims && result.stage !== 'policy' && result.stage !== 'done') {
+    try {
+      decision = policy.evaluate(result.claims, {});
+      unverified = true;
+    } catch (e) {
+      fault ??= e;
+    }
+  }
+  if (fault) showLoadError(`oidc-trust threw: ${fault?.code ? `${fault.code}: ` : ''}${fault?.message ?? fault}`);
 
   renderTokenParts(el.tokenParts, el.token.value, result?.stage === 'decode' ? badSegmentOf(result.error) : undefined);
   renderFieldError(el.tokenError, result?.stage === 'decode' ? result.error : null, null);
@@ -127,7 +137,8 @@ function evaluate() {
   if (!token) missing = 'Paste a token, a JWKS and a policy, or pick a preset.';
   else if (!jwksText) missing = 'Paste the issuer\'s JWKS to check the signature.';
   else if (keysError) missing = 'The JWKS does not parse, so the signature cannot be checked.';
-  renderVerdict(el.verdict, { result: missing ? null : result, decision: missing ? null : decision, missing });
+  else if (fault) missing = 'oidc-trust failed on this input (see the message below).';
+  renderVerdict(el.verdict, { result: missing ? null : result, decision: missing ? null : decision, missing, tone: keysError || fault ? 'bad' : 'neutral' });
   if (missing && result?.stage === 'decode') renderVerdict(el.verdict, { result, decision: null });
   // Lets tests (and anyone curious) wait for the page to settle after an edit.
   document.body.dataset.evaluations = String(Number(document.body.dataset.evaluations ?? 0) + 1);

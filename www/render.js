@@ -104,10 +104,11 @@ export function renderFieldError(container, error, textarea) {
   const go = span ? h('button', {
     type: 'button', class: 'btn small', onclick: () => selectSpan(textarea, span.start, span.end),
   }, 'Show in editor') : null;
-  container.replaceChildren(
+  container.replaceChildren(...[
     h('div', { class: 'err-head' }, error.code ? code(error.code, 'err-code') : null, ' ', where.length ? where : null),
     h('div', { class: 'err-msg' }, error.message ?? String(error)),
-    go);
+    go,
+  ].filter(Boolean));
   container.hidden = false;
 }
 
@@ -356,8 +357,8 @@ const STAGE_TEXT = {
 };
 
 /** One line at the top: the outcome of check(), or why nothing could be checked. */
-export function renderVerdict(container, { result, decision, missing }) {
-  let cls = 'neutral';
+export function renderVerdict(container, { result, decision, missing, tone = 'neutral' }) {
+  let cls = tone;
   let main;
   let detail = null;
   if (missing) {
@@ -372,8 +373,9 @@ export function renderVerdict(container, { result, decision, missing }) {
     else if (decision?.reason) detail = decision.reason;
   }
   container.className = `verdict verdict-${cls}`;
-  container.replaceChildren(
+  container.replaceChildren(...[
     h('span', { class: 'verdict-main' }, main),
     decision ? h('span', { class: `verdict-decision decision-${decision.decision}` }, `policy: ${DECISION_TEXT[decision.decision] ?? decision.decision}`) : null,
-    detail ? h('div', { class: 'verdict-detail' }, detail) : null);
+    detail ? h('div', { class: 'verdict-detail' }, detail) : null,
+  ].filter(Boolean));
 }
