@@ -15,7 +15,7 @@ const el = {
   tokenParts: $('token-parts'), tokenError: $('token-error'), jwksError: $('jwks-error'), policyError: $('policy-error'),
   verdict: $('verdict'), loadError: $('load-error'), policyOut: $('policy-out'), keyOut: $('key-out'),
   claimsOut: $('claims-out'), headerOut: $('header-out'), presetButtons: $('preset-buttons'), presetNote: $('preset-note'),
-  copyLink: $('copy-link'), copyStatus: $('copy-status'), clockNow: $('clock-now'),
+  dialectDetected: $('dialect-detected'), copyLink: $('copy-link'), copyStatus: $('copy-status'), clockNow: $('clock-now'),
   mintAlg: $('mint-alg'), mintClaims: $('mint-claims'), mintGo: $('mint-go'), mintStatus: $('mint-status'), mintError: $('mint-error'),
 };
 const STATE_FIELDS = ['token', 'jwks', 'policy', 'dialect', 'issuer', 'audience', 'clock', 'tolerance'];
@@ -76,6 +76,7 @@ function evaluate() {
     try { policy = api.Policy.parse(policyText, { dialect: el.dialect.value }); } catch (e) { policyError = errorInfo(e); }
   }
   renderFieldError(el.policyError, policyError, el.policy);
+  el.dialectDetected.textContent = policy && el.dialect.value === 'auto' ? `found ${policy.dialect}` : '';
 
   let result = null; let decision = null; let unverified = false; let fault = null;
   const decodeOnly = () => {
@@ -281,6 +282,12 @@ async function copyLink() {
   }
 }
 
+function jumpTo(id) {
+  const target = document.getElementById(id);
+  target?.scrollIntoView({ block: 'start' });
+  target?.focus({ preventScroll: true });
+}
+
 // ---------- start ----------
 
 async function restoreFromFragment() {
@@ -304,6 +311,10 @@ async function start() {
   el.copyLink.addEventListener('click', copyLink);
   el.mintGo.addEventListener('click', mint);
   window.addEventListener('hashchange', async () => { if (await restoreFromFragment()) evaluate(); });
+  // In-page links would overwrite the fragment that holds the state: move focus instead.
+  for (const a of document.querySelectorAll('a[data-jump]')) {
+    a.addEventListener('click', (e) => { e.preventDefault(); jumpTo(a.dataset.jump); });
+  }
 
   try {
     api = await import('./oidc-trust.js');

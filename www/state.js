@@ -34,7 +34,7 @@ export async function decodeFragment(fragment) {
   if (!f) return null;
   const preset = /^preset=([\w-]+)$/.exec(f);
   if (preset) return { preset: preset[1] };
-  if (!f.startsWith('v1.')) throw new Error('This link\'s #fragment is not playground state.');
+  if (!f.startsWith('v1.')) return null; // an in-page anchor, not state
   const bytes = await pipe(fromBase64Url(f.slice(3)), new DecompressionStream('deflate-raw'));
   const parsed = JSON.parse(new TextDecoder().decode(bytes));
   const state = {};

@@ -29,7 +29,8 @@ test('state round-trips through the fragment and never holds unknown fields', as
   assert.deepEqual(got, { state: rest });
   assert.deepEqual(await decodeFragment('#preset=fly'), { preset: 'fly' });
   assert.equal(await decodeFragment(''), null);
-  await assert.rejects(decodeFragment('#token=abc'));
+  assert.equal(await decodeFragment('#results'), null);
+  await assert.rejects(decodeFragment('#v1.not-deflate'));
 });
 
 test('a JSON path is found in the policy text', () => {
