@@ -172,11 +172,14 @@ export function timeWarnings(claims, now, tolerance = 0) {
   return w;
 }
 
-export function renderClaims(container, claims, { now, tolerance = 0, onSelect } = {}) {
+export function renderClaims(container, claims, { now, tolerance = 0 } = {}) {
   if (!claims) return empty(container, 'No token.');
   const iss = claims.iss;
   const provider = providerOf(iss);
-  const rows = Object.entries(claims).map(([k, v]) => {
+  const first = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti'];
+  const entries = [...first.filter((k) => Object.hasOwn(claims, k)).map((k) => [k, claims[k]]),
+    ...Object.entries(claims).filter(([k]) => !first.includes(k))];
+  const rows = entries.map(([k, v]) => {
     const isTime = TIME_CLAIMS.has(k) && typeof v === 'number';
     const value = isTime
       ? h('div', {}, code(String(v)), h('div', { class: 'time' }, formatUtc(v)), h('div', { class: `rel${k === 'exp' && v <= now ? ' bad-text' : ''}` }, describeTimeClaim(k, v, now)))
@@ -189,8 +192,7 @@ export function renderClaims(container, claims, { now, tolerance = 0, onSelect }
   fill(container,
     provider !== 'generic' ? h('p', { class: 'provider' }, `Claims described as ${PROVIDER_NAMES[provider]} defines them.`) : null,
     warningList(timeWarnings(claims, now, tolerance)),
-    h('table', { class: 'kv claims' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Claim'), h('th', { scope: 'col' }, 'Value'), h('th', { scope: 'col' }, 'Meaning'))), h('tbody', {}, rows)));
-  void onSelect;
+    h('div', { class: 'table-scroll' }, h('table', { class: 'kv claims' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Claim'), h('th', { scope: 'col' }, 'Value'), h('th', { scope: 'col' }, 'Meaning'))), h('tbody', {}, rows))));
 }
 
 /** Outline the claim a condition read (and scroll to it); '' clears. */

@@ -200,7 +200,7 @@ test('malformed JSON in the JWKS shows the error with its line', async () => {
 
 test('a malformed policy shows ERR_POLICY_INVALID with its path', async () => {
   await usePreset(page, 'fly');
-  await setField(page, '#policy', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: 'x' }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringLikeish: { 'a:sub': 'x' } } }] }, null, 2));
+  await setField(page, '#policy', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: 'arn:aws:iam::123456123456:oidc-provider/oidc.fly.io/example' }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringLikeish: { 'a:sub': 'x' } } }] }, null, 2));
   const t = await text(page, '#policy-error');
   assert.match(t, /ERR_POLICY_INVALID/);
   assert.match(t, /\$\.Statement\[0\]\.Condition/);
