@@ -68,9 +68,16 @@ impl fmt::Display for ErrorCode {
 }
 
 /// An error with a stable [`ErrorCode`], a human message and optional structured details.
+///
+/// Boxed so that `Result<T, Error>` stays one pointer wide on the hot path; fields are reached through
+/// `Deref` (`err.code`, `err.claim`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct Error(Box<ErrorDetails>);
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Error {
+pub struct ErrorDetails {
     pub code: ErrorCode,
     pub message: String,
     /// The claim that failed (`exp`, `aud`, …).
@@ -102,7 +109,7 @@ pub struct Error {
 
 impl Error {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error {
+        Error(Box::new(ErrorDetails {
             code,
             message: message.into(),
             claim: None,
@@ -115,7 +122,7 @@ impl Error {
             position: None,
             line: None,
             column: None,
-        }
+        }))
     }
 
     pub fn jws(message: impl Into<String>) -> Self {
@@ -180,6 +187,19 @@ impl Error {
             self.column = Some(e.column);
         }
         self
+    }
+}
+
+impl core::ops::Deref for Error {
+    type Target = ErrorDetails;
+    fn deref(&self) -> &ErrorDetails {
+        &self.0
+    }
+}
+
+impl core::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut ErrorDetails {
+        &mut self.0
     }
 }
 

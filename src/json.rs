@@ -185,7 +185,7 @@ mod tests {
     #[test]
     fn rejects_trailing_garbage_and_reports_position() {
         assert!(parse_strict("{} x", 8).is_err());
-        let e = parse_strict("{\n  \"a\": tru\n}", 8).unwrap_err();
+        let e = parse_strict("{\n  \"a\": ?\n}", 8).unwrap_err();
         assert_eq!(e.line, 2);
     }
 

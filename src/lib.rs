@@ -4,12 +4,15 @@
 //! The core knows nothing of JavaScript; `src/wasm/` (feature `wasm`) is the only binding layer.
 
 pub mod alg;
+pub mod check;
 pub mod claims;
 pub mod error;
 pub mod json;
 pub mod keys;
+pub mod mint;
 pub mod policy;
 pub mod token;
+pub mod verifier;
 pub mod verify;
 
 #[cfg(feature = "wasm")]

@@ -1,1 +1,233 @@
+//! Decoding of compact JWS / JWT strings: strict base64url, JSON-object header and payload, size and
+//! nesting limits. Nothing here verifies anything; see `verify`.
 
+use crate::error::{Error, Result};
+use crate::json;
+use base64ct::{Base64UrlUnpadded, Encoding};
+use serde_json::{Map, Value};
+
+/// Default maximum token length in bytes.
+pub const DEFAULT_MAX_TOKEN_SIZE: usize = 16 * 1024;
+
+#[derive(Clone, Debug)]
+pub struct DecodeOptions {
+    pub max_token_size: usize,
+    pub max_depth: usize,
+}
+
+impl Default for DecodeOptions {
+    fn default() -> Self {
+        DecodeOptions { max_token_size: DEFAULT_MAX_TOKEN_SIZE, max_depth: json::DEFAULT_MAX_DEPTH }
+    }
+}
+
+/// A compact JWS split and decoded, payload left as bytes.
+#[derive(Clone, Debug)]
+pub struct Jws<'a> {
+    pub header: Map<String, Value>,
+    /// `alg` from the header (checked to be a string; not yet checked to be supported).
+    pub alg: String,
+    pub kid: Option<String>,
+    /// `BASE64URL(header) || '.' || BASE64URL(payload)`, the bytes the signature covers.
+    pub signing_input: &'a str,
+    pub payload: Vec<u8>,
+    pub signature: Vec<u8>,
+}
+
+/// A decoded JWT: header and claims as JSON objects.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Decoded {
+    pub header: Map<String, Value>,
+    pub claims: Map<String, Value>,
+}
+
+/// Strict base64url without padding. Rejects `=`, `+`, `/`, whitespace and non-canonical trailing bits.
+pub fn b64url_decode(segment: &str) -> Option<Vec<u8>> {
+    Base64UrlUnpadded::decode_vec(segment).ok()
+}
+
+pub fn b64url_encode(bytes: &[u8]) -> String {
+    Base64UrlUnpadded::encode_string(bytes)
+}
+
+/// Names the first character that makes `segment` invalid base64url, for error messages.
+fn describe_bad_segment(segment: &str) -> String {
+    if let Some((i, c)) = segment
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+    {
+        let hint = match c {
+            '=' => " (padding is not allowed in base64url)",
+            '+' | '/' => " (standard base64 alphabet; base64url uses '-' and '_')",
+            c if c.is_whitespace() => " (whitespace)",
+            _ => "",
+        };
+        format!("invalid character {c:?} at offset {i}{hint}")
+    } else if segment.len() % 4 == 1 {
+        "impossible length for base64url".to_owned()
+    } else {
+        "non-canonical base64url (unused trailing bits are not zero)".to_owned()
+    }
+}
+
+/// Splits and decodes a compact JWS. The payload is not interpreted.
+pub fn decode_jws<'a>(token: &'a str, opts: &DecodeOptions) -> Result<Jws<'a>> {
+    if token.len() > opts.max_token_size {
+        return Err(Error::jws(format!(
+            "token is {} bytes, more than the limit of {} bytes",
+            token.len(),
+            opts.max_token_size
+        ))
+        .with_reason("too_large"));
+    }
+    let mut parts = token.split('.');
+    let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        let n = token.split('.').count();
+        return Err(Error::jws(format!(
+            "a compact JWS has 3 dot-separated segments, this has {n}{}",
+            if n == 5 { " (looks like a JWE, which is not supported)" } else { "" }
+        ))
+        .with_reason("segments"));
+    };
+    let seg = |name: &str, s: &str| -> Result<Vec<u8>> {
+        b64url_decode(s).ok_or_else(|| {
+            Error::jws(format!("{name} segment: {}", describe_bad_segment(s))).with_reason("base64url")
+        })
+    };
+    if h.is_empty() {
+        return Err(Error::jws("header segment is empty").with_reason("header"));
+    }
+    let header_bytes = seg("header", h)?;
+    let header = match json::parse_strict_bytes(&header_bytes, opts.max_depth) {
+        Ok(Value::Object(map)) => map,
+        Ok(other) => {
+            return Err(Error::jws(format!("header is a JSON {}, not an object", json::type_name(&other)))
+                .with_reason("header"))
+        }
+        Err(e) => return Err(Error::jws(format!("header is not valid JSON: {e}")).with_reason("header")),
+    };
+    let alg = match header.get("alg") {
+        Some(Value::String(a)) => a.clone(),
+        Some(other) => {
+            return Err(Error::jws(format!("header \"alg\" must be a string, found {}", json::type_name(other)))
+                .with_reason("header"))
+        }
+        None => return Err(Error::jws("header has no \"alg\"").with_reason("header")),
+    };
+    let kid = match header.get("kid") {
+        None => None,
+        Some(Value::String(k)) => Some(k.clone()),
+        Some(other) => {
+            return Err(Error::jws(format!("header \"kid\" must be a string, found {}", json::type_name(other)))
+                .with_reason("header"))
+        }
+    };
+    let payload = seg("payload", p)?;
+    let signature = seg("signature", s)?;
+    Ok(Jws { header, alg, kid, signing_input: &token[..h.len() + 1 + p.len()], payload, signature })
+}
+
+/// Parses a JWS payload as a JWT claims set (a JSON object).
+pub fn parse_claims(payload: &[u8], opts: &DecodeOptions) -> Result<Map<String, Value>> {
+    match json::parse_strict_bytes(payload, opts.max_depth) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(other) => Err(Error::jwt(format!(
+            "JWT claims set must be a JSON object, found {}",
+            json::type_name(&other)
+        ))),
+        Err(e) => Err(Error::jwt(format!("JWT claims set is not valid JSON: {e}"))),
+    }
+}
+
+/// Decodes a JWT without verifying it (`decode(token)` in the JS API).
+pub fn decode(token: &str, opts: &DecodeOptions) -> Result<Decoded> {
+    let jws = decode_jws(token, opts)?;
+    let claims = parse_claims(&jws.payload, opts)?;
+    Ok(Decoded { header: jws.header, claims })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+
+    fn tok(header: &str, payload: &str) -> String {
+        format!("{}.{}.c2ln", b64url_encode(header.as_bytes()), b64url_encode(payload.as_bytes()))
+    }
+
+    fn code(t: &str) -> ErrorCode {
+        decode(t, &DecodeOptions::default()).unwrap_err().code
+    }
+
+    #[test]
+    fn decodes_header_and_claims() {
+        let d = decode(&tok(r#"{"alg":"RS256","kid":"k"}"#, r#"{"sub":"x"}"#), &DecodeOptions::default()).unwrap();
+        assert_eq!(d.header["kid"], "k");
+        assert_eq!(d.claims["sub"], "x");
+    }
+
+    #[test]
+    fn segment_count() {
+        assert_eq!(code("a.b"), ErrorCode::JwsInvalid);
+        assert_eq!(code("a.b.c.d"), ErrorCode::JwsInvalid);
+        let e = decode("a.b.c.d.e", &DecodeOptions::default()).unwrap_err();
+        assert!(e.message.contains("JWE"));
+        assert_eq!(code(""), ErrorCode::JwsInvalid);
+    }
+
+    #[test]
+    fn strict_base64url() {
+        let good = tok(r#"{"alg":"RS256"}"#, r#"{"a":1}"#);
+        let (h, rest) = good.split_once('.').unwrap();
+        for bad in [format!("{h}=.{rest}"), format!("{h}+.{rest}"), format!("{h}/.{rest}"), format!(" {h}.{rest}")] {
+            let e = decode(&bad, &DecodeOptions::default()).unwrap_err();
+            assert_eq!(e.code, ErrorCode::JwsInvalid, "{bad}");
+            assert!(e.message.contains("header segment"), "{}", e.message);
+        }
+        // "eyJ" + non-canonical final char: 'b' vs 'a' differ only in unused bits.
+        assert!(b64url_decode("YQ").is_some());
+        assert!(b64url_decode("YR").is_none());
+        assert!(b64url_decode("Y").is_none());
+        let e = decode(&format!("{good}="), &DecodeOptions::default()).unwrap_err();
+        assert!(e.message.contains("signature segment") && e.message.contains("padding"), "{}", e.message);
+    }
+
+    #[test]
+    fn header_must_be_object_with_string_alg() {
+        assert_eq!(code(&tok("[]", "{}")), ErrorCode::JwsInvalid);
+        assert_eq!(code(&tok("{}", "{}")), ErrorCode::JwsInvalid);
+        assert_eq!(code(&tok(r#"{"alg":1}"#, "{}")), ErrorCode::JwsInvalid);
+        assert_eq!(code(&tok(r#"{"alg":"RS256","kid":7}"#, "{}")), ErrorCode::JwsInvalid);
+        assert_eq!(code(&tok(r#"{"alg":"RS256","alg":"none"}"#, "{}")), ErrorCode::JwsInvalid);
+        assert_eq!(code(&tok("not json", "{}")), ErrorCode::JwsInvalid);
+    }
+
+    #[test]
+    fn payload_must_be_object() {
+        assert_eq!(code(&tok(r#"{"alg":"RS256"}"#, "[1]")), ErrorCode::JwtInvalid);
+        assert_eq!(code(&tok(r#"{"alg":"RS256"}"#, "hello")), ErrorCode::JwtInvalid);
+        assert_eq!(code(&tok(r#"{"alg":"RS256"}"#, r#"{"a":1,"a":2}"#)), ErrorCode::JwtInvalid);
+        let bad_utf8 = format!("{}.{}.c2ln", b64url_encode(br#"{"alg":"RS256"}"#), b64url_encode(b"{\"a\":\"\xff\"}"));
+        assert_eq!(code(&bad_utf8), ErrorCode::JwtInvalid);
+    }
+
+    #[test]
+    fn size_and_depth_limits() {
+        let big = tok(r#"{"alg":"RS256"}"#, &format!(r#"{{"a":"{}"}}"#, "x".repeat(20_000)));
+        let e = decode(&big, &DecodeOptions::default()).unwrap_err();
+        assert_eq!(e.code, ErrorCode::JwsInvalid);
+        assert!(e.message.contains("limit"));
+        let opts = DecodeOptions { max_token_size: 64 * 1024, ..Default::default() };
+        assert!(decode(&big, &opts).is_ok());
+        let deep = tok(r#"{"alg":"RS256"}"#, &format!(r#"{{"a":{}1{}}}"#, "[".repeat(40), "]".repeat(40)));
+        assert_eq!(code(&deep), ErrorCode::JwtInvalid);
+    }
+
+    #[test]
+    fn signing_input_is_first_two_segments() {
+        let t = tok(r#"{"alg":"RS256"}"#, r#"{"a":1}"#);
+        let jws = decode_jws(&t, &DecodeOptions::default()).unwrap();
+        assert_eq!(jws.signing_input, t.rsplit_once('.').unwrap().0);
+        assert_eq!(jws.signature, b"sig");
+    }
+}

@@ -1,1 +1,199 @@
+//! JWS signature verification against a key set (`compact_verify`) and JWT verification (`verify` =
+//! `compact_verify` + the claim rules).
 
+use crate::alg::{verify_signature, Alg};
+use crate::claims::{self, VerifyOptions};
+use crate::error::{Error, ErrorCode, Result};
+use crate::keys::{Key, KeySet};
+use crate::token::{self, DecodeOptions, Jws};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// Header parameters this library understands and therefore may appear in `crit`.
+/// `b64` is understood only in the sense that `b64: false` is refused as unsupported.
+const UNDERSTOOD_CRIT: &[&str] = &[];
+
+/// Which key verified a token.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct KeyRef {
+    pub kid: Option<String>,
+    pub alg: &'static str,
+    pub kty: String,
+    pub thumbprint: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct VerifiedJws {
+    pub header: Map<String, Value>,
+    #[serde(skip)]
+    pub payload: Vec<u8>,
+    pub key: KeyRef,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct VerifiedJwt {
+    pub header: Map<String, Value>,
+    pub claims: Map<String, Value>,
+    pub key: KeyRef,
+}
+
+fn decode_opts(opts: &VerifyOptions) -> DecodeOptions {
+    let mut d = DecodeOptions::default();
+    if let Some(max) = opts.max_token_size {
+        d.max_token_size = max;
+    }
+    d
+}
+
+/// Resolves the header `alg` against the caller's allow-list and the supported set (jose's order).
+fn resolve_alg(jws: &Jws<'_>, algorithms: Option<&[String]>) -> Result<Alg> {
+    let name = jws.alg.as_str();
+    if let Some(allowed) = algorithms {
+        if !allowed.iter().any(|a| a == name) {
+            return Err(Error::new(
+                ErrorCode::AlgNotAllowed,
+                format!("\"alg\" (Algorithm) header value {name:?} is not allowed (allowed: {})", allowed.join(", ")),
+            )
+            .with_alg(name)
+            .with_kid(jws.kid.as_deref())
+            .with_expected(allowed.to_vec())
+            .with_actual(name));
+        }
+    }
+    Alg::from_name(name).ok_or_else(|| {
+        let why = if name.eq_ignore_ascii_case("none") {
+            "unsigned tokens (alg \"none\") are never accepted".to_owned()
+        } else {
+            format!("unsupported \"alg\" value {name:?}")
+        };
+        Error::new(ErrorCode::NotSupported, why).with_alg(name).with_kid(jws.kid.as_deref())
+    })
+}
+
+/// Checks `crit` (RFC 7515 §4.1.11): must be a non-empty array of strings naming parameters that are present
+/// in the header, are not registered JWS parameters, and that we understand.
+fn check_crit(header: &Map<String, Value>, understood: &[String]) -> Result<()> {
+    if let Some(Value::Bool(false)) = header.get("b64") {
+        return Err(Error::new(ErrorCode::NotSupported, "unencoded payloads (\"b64\": false, RFC 7797) are not supported"));
+    }
+    let Some(crit) = header.get("crit") else { return Ok(()) };
+    let Value::Array(items) = crit else {
+        return Err(Error::jws("\"crit\" header parameter must be an array of strings").with_reason("crit"));
+    };
+    if items.is_empty() {
+        return Err(Error::jws("\"crit\" header parameter must not be empty").with_reason("crit"));
+    }
+    const REGISTERED: &[&str] = &["alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit"];
+    for item in items {
+        let Value::String(name) = item else {
+            return Err(Error::jws("\"crit\" header parameter must be an array of strings").with_reason("crit"));
+        };
+        if REGISTERED.contains(&name.as_str()) {
+            return Err(Error::jws(format!("\"crit\" must not list the registered parameter {name:?}")).with_reason("crit"));
+        }
+        if !header.contains_key(name) {
+            return Err(Error::jws(format!("\"crit\" lists {name:?} but the header does not contain it")).with_reason("crit"));
+        }
+        if !(UNDERSTOOD_CRIT.contains(&name.as_str()) || understood.iter().any(|u| u == name)) {
+            return Err(Error::new(ErrorCode::NotSupported, format!("extension header parameter {name:?} is marked critical but not understood"))
+                .with_reason("crit")
+                .with_actual(name.as_str()));
+        }
+    }
+    Ok(())
+}
+
+fn key_ref(key: &Key, alg: Alg) -> KeyRef {
+    KeyRef { kid: key.kid.clone(), alg: alg.name(), kty: key.kty.clone(), thumbprint: key.thumbprint.clone() }
+}
+
+/// Finds the key(s) for this token and checks the signature. Keys named inside the token (`jwk`, `jku`,
+/// `x5u`, `x5c`) are never consulted: only the caller's key set is.
+fn verify_signature_with_set<'k>(jws: &Jws<'_>, alg: Alg, keys: &'k KeySet) -> Result<&'k Key> {
+    let kid = jws.kid.as_deref();
+    let candidates = keys.select(alg, kid);
+    if candidates.is_empty() {
+        return Err(Error::new(ErrorCode::JwksNoMatchingKey, format!("no applicable key in the key set: {}", keys.describe_no_match(alg, kid)))
+            .with_kid(kid)
+            .with_alg(alg.name()));
+    }
+    let message = jws.signing_input.as_bytes();
+    if let Some(key) = candidates.iter().copied().find(|k| verify_signature(alg, &k.public, message, &jws.signature)) {
+        return Ok(key);
+    }
+    if candidates.len() > 1 {
+        return Err(Error::new(
+            ErrorCode::JwksMultipleMatchingKeys,
+            format!("{} keys match kid {:?} and alg {}, and none of them verifies the signature", candidates.len(), kid, alg.name()),
+        )
+        .with_kid(kid)
+        .with_alg(alg.name()));
+    }
+    Err(Error::new(
+        ErrorCode::SignatureVerificationFailed,
+        format!("signature verification failed (alg {}, key kid {:?}, thumbprint {})", alg.name(), candidates[0].kid, candidates[0].thumbprint),
+    )
+    .with_kid(kid)
+    .with_alg(alg.name()))
+}
+
+/// The JWS half: decode, pick the key, check the signature, honour `crit`. Any payload bytes.
+pub fn compact_verify(token: &str, keys: &KeySet, opts: &VerifyOptions) -> Result<VerifiedJws> {
+    let jws = token::decode_jws(token, &decode_opts(opts))?;
+    let (alg, key) = verify_parsed(&jws, keys, opts)?;
+    Ok(VerifiedJws { key: key_ref(key, alg), header: jws.header, payload: jws.payload })
+}
+
+fn verify_parsed<'k>(jws: &Jws<'_>, keys: &'k KeySet, opts: &VerifyOptions) -> Result<(Alg, &'k Key)> {
+    let alg = resolve_alg(jws, opts.algorithms.as_deref())?;
+    let key = verify_signature_with_set(jws, alg, keys)?;
+    check_crit(&jws.header, &opts.crit)?;
+    Ok((alg, key))
+}
+
+/// Full JWT verification: signature, then `crit`, then the claim rules. `now` is epoch seconds and is used
+/// only when `opts.current_date` is absent.
+pub fn verify(token: &str, keys: &KeySet, opts: &VerifyOptions, now: f64) -> Result<VerifiedJwt> {
+    opts.validate()?;
+    let dopts = decode_opts(opts);
+    let jws = token::decode_jws(token, &dopts)?;
+    let (alg, key) = verify_parsed(&jws, keys, opts)?;
+    let claims = token::parse_claims(&jws.payload, &dopts)?;
+    claims::validate(&jws.header, &claims, opts, opts.current_date.unwrap_or(now))?;
+    Ok(VerifiedJwt { key: key_ref(key, alg), header: jws.header, claims })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn hdr(v: Value) -> Map<String, Value> {
+        v.as_object().cloned().unwrap()
+    }
+
+    #[test]
+    fn crit_rules() {
+        assert!(check_crit(&hdr(json!({"alg": "RS256"})), &[]).is_ok());
+        let e = check_crit(&hdr(json!({"alg": "RS256", "crit": ["exp"], "exp": 1})), &[]).unwrap_err();
+        assert_eq!(e.code, ErrorCode::NotSupported);
+        assert!(check_crit(&hdr(json!({"alg": "RS256", "crit": ["exp"], "exp": 1})), &["exp".into()]).is_ok());
+        for bad in [json!({"crit": []}), json!({"crit": "x"}), json!({"crit": [1]}), json!({"crit": ["alg"]}), json!({"crit": ["foo"]})] {
+            assert_eq!(check_crit(&hdr(bad.clone()), &["foo".into()]).unwrap_err().code, ErrorCode::JwsInvalid, "{bad}");
+        }
+        assert_eq!(check_crit(&hdr(json!({"b64": false, "crit": ["b64"]})), &[]).unwrap_err().code, ErrorCode::NotSupported);
+    }
+
+    #[test]
+    fn alg_resolution() {
+        let t = format!("{}.e30.", token::b64url_encode(br#"{"alg":"none"}"#));
+        let jws = token::decode_jws(&t, &DecodeOptions::default()).unwrap();
+        assert_eq!(resolve_alg(&jws, None).unwrap_err().code, ErrorCode::NotSupported);
+        assert_eq!(resolve_alg(&jws, Some(&["RS256".into()])).unwrap_err().code, ErrorCode::AlgNotAllowed);
+        let t = format!("{}.e30.", token::b64url_encode(br#"{"alg":"ES256"}"#));
+        let jws = token::decode_jws(&t, &DecodeOptions::default()).unwrap();
+        assert_eq!(resolve_alg(&jws, None).unwrap(), Alg::ES256);
+        let e = resolve_alg(&jws, Some(&["RS256".into()])).unwrap_err();
+        assert_eq!((e.code, e.alg.as_deref()), (ErrorCode::AlgNotAllowed, Some("ES256")));
+    }
+}

@@ -1,8 +1,10 @@
 //! Signature algorithms. Every algorithm is bound to a key type; the header's `alg` alone never picks one.
 
 mod backend;
+pub mod ecdsa;
+pub mod rsa;
 
-pub use backend::{verify_signature, PublicKey, PureBackend, SignatureBackend};
+pub use backend::{ec_coordinate_len, hmac_min_key_len, verify_signature, PublicKey, PureBackend, SignatureBackend};
 
 /// JWS algorithms this library verifies. `none` is deliberately absent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

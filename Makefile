@@ -1,0 +1,134 @@
+# oidc-trust — build, test, demo and bench.
+#
+#   make build   release wasm → wasm-bindgen → a complete npm package in pkg/ (generated files in pkg/dist/)
+#   make test    Rust tests (native), dependency-tree check, build, JS tests against the built package
+#   make demo    verify the bundled GitHub Actions token against GitHub's JWKS and print what was checked
+#   make bench   verify throughput against jose, fast-jwt and jsonwebtoken; size; cold start
+#
+# Every target installs what it needs when it is missing (rustup target, wasm-bindgen CLI at the version in
+# Cargo.lock, npm dev dependencies incl. binaryen's wasm-opt), so a fresh machine needs only Rust, Node 20 and npm.
+# Shared test vectors are read from $(OIDC_TRUST_SHARED), default ../shared beside the repository.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := build
+.DELETE_ON_ERROR:
+
+CARGO ?= cargo
+NPM ?= npm
+NODE ?= node
+WASM_TARGET := wasm32-unknown-unknown
+CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
+export PATH := $(CARGO_BIN):$(CURDIR)/node_modules/.bin:$(PATH)
+export OIDC_TRUST_SHARED ?= $(abspath $(CURDIR)/../shared)
+
+# The CLI must match the wasm-bindgen crate exactly, or the generated glue and the wasm disagree.
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/"/, "", $$3); print $$3; exit }' Cargo.lock)
+
+WASM_RAW := target/$(WASM_TARGET)/release/oidc_trust.wasm
+DIST := pkg/dist
+DIST_WASM := $(DIST)/oidc_trust_bg.wasm
+DIST_GLUE := $(DIST)/oidc_trust.js
+DIST_CJS := $(DIST)/node.cjs
+PKG_SOURCES := $(wildcard pkg/src/*.js) pkg/package.json pkg/index.d.ts
+NODE_STAMP := node_modules/.package-lock.json
+
+# wasm-opt comes from the npm package `binaryen` (pinned in package-lock.json): Debian's binaryen 108 predates the
+# externref/anyref split and emits a module whose externref table no longer loads. It must be told which post-MVP
+# features rustc's wasm32 target emits by default.
+WASM_OPT := node_modules/.bin/wasm-opt
+WASM_OPT_FLAGS := -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+	--enable-mutable-globals --enable-reference-types --enable-multivalue
+
+.PHONY: build test test-rust test-deps-tree test-js test-types demo bench tools wasm-target wasm-bindgen-cli \
+	node-deps clean
+
+# ---------------------------------------------------------------------------------------------------------------
+# Tools
+
+tools: wasm-target wasm-bindgen-cli node-deps
+
+wasm-target:
+	@if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx '$(WASM_TARGET)'; then \
+		echo "make: installing Rust target $(WASM_TARGET)"; rustup target add $(WASM_TARGET); fi
+
+# `--locked` is deliberately absent: it fails on this registry for 0.2.130.
+wasm-bindgen-cli:
+	@test -n '$(WASM_BINDGEN_VERSION)' || { echo "make: wasm-bindgen not found in Cargo.lock" >&2; exit 1; }
+	@if [ "$$(wasm-bindgen --version 2>/dev/null | awk '{print $$2}')" != '$(WASM_BINDGEN_VERSION)' ]; then \
+		echo "make: installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; \
+		$(CARGO) install wasm-bindgen-cli --version '$(WASM_BINDGEN_VERSION)' --force; fi
+
+node-deps: $(NODE_STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	$(NPM) ci --no-audit --no-fund
+	@touch $@
+
+# ---------------------------------------------------------------------------------------------------------------
+# Build
+
+build: $(DIST_CJS) pkg/README.md
+
+# Cargo decides whether the wasm is stale; it leaves the file untouched when nothing changed.
+$(WASM_RAW): wasm-target FORCE
+	$(CARGO) build --release --target $(WASM_TARGET) --features wasm --lib
+
+# Optimisation is optional: when wasm-opt is unavailable or fails, the unoptimised module is kept (correct, larger).
+$(DIST_GLUE) $(DIST_WASM) &: $(WASM_RAW) Cargo.lock | wasm-bindgen-cli node-deps
+	rm -rf $(DIST) && mkdir -p $(DIST)
+	wasm-bindgen --target web --out-dir $(DIST) --out-name oidc_trust $(WASM_RAW)
+	@if [ -x $(WASM_OPT) ]; then \
+		echo "wasm-opt $(WASM_OPT_FLAGS)"; \
+		$(WASM_OPT) $(WASM_OPT_FLAGS) $(DIST_WASM) -o $(DIST_WASM).opt \
+			&& mv $(DIST_WASM).opt $(DIST_WASM) \
+			|| { rm -f $(DIST_WASM).opt; echo "make: wasm-opt failed; keeping the unoptimised wasm" >&2; }; \
+	else echo "make: wasm-opt not found; keeping the unoptimised wasm" >&2; fi
+
+# CommonJS is bundled from the ESM Node entry (one wasm, one glue for every entry); see pkg/README notes in README.md.
+$(DIST_CJS): $(DIST_GLUE) $(DIST_WASM) $(PKG_SOURCES) | node-deps
+	esbuild pkg/src/node.js --bundle --platform=node --format=cjs --target=node20 --log-level=warning \
+		--define:import.meta.url=__oidc_trust_module_url \
+		"--banner:js=const __oidc_trust_module_url = require('node:url').pathToFileURL(__filename).href;" \
+		--outfile=$@
+
+pkg/README.md: README.md
+	cp README.md $@
+
+FORCE:
+
+# ---------------------------------------------------------------------------------------------------------------
+# Test
+
+test: test-rust test-deps-tree build test-types test-js
+
+test-rust:
+	$(CARGO) test
+
+# The core must build and test with no JavaScript in its dependency tree; only the `wasm` feature brings it in.
+BINDING_CRATES := wasm-bindgen|js-sys|serde-wasm-bindgen|web-sys
+test-deps-tree:
+	@if $(CARGO) tree -e normal --prefix none | grep -E '^($(BINDING_CRATES)) '; then \
+		echo "FAIL: binding crates in the native dependency tree (without --features wasm)" >&2; exit 1; fi
+	@$(CARGO) tree -e normal --prefix none --features wasm --target $(WASM_TARGET) | grep -qE '^wasm-bindgen ' \
+		|| { echo "FAIL: the dependency-tree check is vacuous: wasm-bindgen missing with --features wasm" >&2; exit 1; }
+	@echo "ok: no wasm-bindgen/js-sys in the native dependency tree"
+
+test-types: build
+	tsc -p tests/types/tsconfig.json
+
+test-js: build
+	$(NODE) --test tests/js/
+
+# ---------------------------------------------------------------------------------------------------------------
+# Demo and bench
+
+demo: build
+	$(NODE) scripts/demo.mjs
+
+bench: build
+	$(NODE) bench/verify.mjs
+
+clean:
+	rm -rf $(DIST) pkg/README.md pkg/*.tgz
+	$(CARGO) clean --release --target $(WASM_TARGET)

@@ -1,0 +1,20 @@
+#![no_main]
+mod common;
+use libfuzzer_sys::fuzz_target;
+use oidc_trust::policy::{EvalContext, Policy};
+use std::sync::OnceLock;
+
+static POLICIES: OnceLock<Vec<Policy>> = OnceLock::new();
+
+// Input: first byte picks the policy and whether the caller names the provider; the rest is a claims object.
+fuzz_target!(|data: &[u8]| {
+    let policies = POLICIES.get_or_init(common::policies);
+    let Some((&sel, rest)) = data.split_first() else { return };
+    let Ok(serde_json::Value::Object(claims)) = serde_json::from_slice::<serde_json::Value>(rest) else { return };
+    let policy = &policies[usize::from(sel) % policies.len()];
+    let ctx = EvalContext { provider: (sel & 0x80 != 0).then(|| "token.actions.githubusercontent.com".to_owned()) };
+    let a = policy.evaluate(&claims, &ctx);
+    let b = policy.evaluate(&claims, &ctx);
+    // Deterministic.
+    assert_eq!(serde_json::to_string(&a).ok(), serde_json::to_string(&b).ok());
+});

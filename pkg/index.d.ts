@@ -1,0 +1,313 @@
+// Types of the public API of `oidc-trust`. Hand-written and checked by `tsc --noEmit --strict` in `make test`.
+
+/** A decoded JOSE protected header. `alg` is always present in a header this package accepts. */
+export interface ProtectedHeader {
+  alg: string;
+  kid?: string;
+  typ?: string;
+  cty?: string;
+  crit?: string[];
+  /** Keys named inside a token are never used for verification. */
+  jwk?: Record<string, unknown>;
+  jku?: string;
+  x5u?: string;
+  x5c?: string[];
+  x5t?: string;
+  b64?: boolean;
+  [parameter: string]: unknown;
+}
+
+/** A JWT claims set (RFC 7519 registered claims plus anything the issuer adds). */
+export interface JWTClaims {
+  iss?: string;
+  sub?: string;
+  aud?: string | string[];
+  exp?: number;
+  nbf?: number;
+  iat?: number;
+  jti?: string;
+  [claim: string]: unknown;
+}
+
+export interface DecodeOptions {
+  /** Largest accepted token in bytes. Default 16384. */
+  maxTokenSize?: number;
+}
+
+export interface DecodedToken<C extends JWTClaims = JWTClaims> {
+  header: ProtectedHeader;
+  claims: C;
+}
+
+/** Decodes a compact JWT without verifying it. Throws `ERR_JWS_INVALID` or `ERR_JWT_INVALID`. */
+export function decode<C extends JWTClaims = JWTClaims>(token: string | Uint8Array, options?: DecodeOptions): DecodedToken<C>;
+
+export interface KeySetOptions {
+  /** Accept `kty: "oct"` keys (HS256/384/512). Off by default: a public JWKS never contains a shared secret. */
+  allowSymmetric?: boolean;
+}
+
+/** A usable key of a `KeySet`. */
+export interface KeyInfo {
+  kid?: string | null;
+  kty: 'RSA' | 'EC' | 'OKP' | 'oct' | (string & {});
+  alg?: string | null;
+  use?: string | null;
+  crv?: string | null;
+  /** RFC 7638 SHA-256 thumbprint, base64url. */
+  thumbprint: string;
+}
+
+/** A key the set skipped, and why. A bad key does not poison the rest of the set. */
+export interface RejectedKey {
+  /** Position in the JWKS `keys` array. */
+  index: number;
+  kid?: string | null;
+  code: ErrorCode;
+  reason: string;
+}
+
+/** A parsed JWKS, reused for many verifications. */
+export class KeySet {
+  private constructor();
+  /** Parses a JWKS once. Throws `ERR_JWKS_INVALID` (with `line`/`column` for JSON text) when it is not a JWKS. */
+  static fromJwks(jwks: string | JSONWebKeySet, options?: KeySetOptions): KeySet;
+  readonly keys: readonly KeyInfo[];
+  readonly rejected: readonly RejectedKey[];
+}
+
+export interface JSONWebKeySet {
+  keys: Array<Record<string, unknown>>;
+}
+
+/** A duration: seconds, or a jose-style string such as `"30s"`, `"5m"`, `"2h"`, `"1 day"`. */
+export type Duration = number | string;
+
+export type Algorithm =
+  | 'RS256'
+  | 'RS384'
+  | 'RS512'
+  | 'PS256'
+  | 'PS384'
+  | 'PS512'
+  | 'ES256'
+  | 'ES384'
+  | 'ES512'
+  | 'ES256K'
+  | 'EdDSA'
+  | 'HS256'
+  | 'HS384'
+  | 'HS512';
+
+export interface CompactVerifyOptions {
+  /** Accepted `alg` values. Default: every algorithm the selected key supports. */
+  algorithms?: Array<Algorithm | (string & {})>;
+  maxTokenSize?: number;
+}
+
+export interface VerifyOptions extends CompactVerifyOptions {
+  /** Expected `iss`; a list accepts any of them. */
+  issuer?: string | string[];
+  /** Expected audience; the token's `aud` (string or array) must contain one of them. */
+  audience?: string | string[];
+  /** Leeway for `exp`, `nbf` and `iat`. Default 0. */
+  clockTolerance?: Duration;
+  /** Largest accepted age measured from `iat` (which then becomes required). */
+  maxTokenAge?: Duration;
+  /** Claims that must be present. */
+  requiredClaims?: string[];
+  /** Expected `sub`. */
+  subject?: string;
+  /** Expected `typ` header parameter. */
+  typ?: string;
+  /** The time to verify at: a Date or epoch seconds. Default: now. */
+  currentDate?: Date | number;
+  /** Reject tokens without `exp`. Default true. */
+  requireExpiration?: boolean;
+  /** Extension header parameters the caller understands: `crit` may name only these. */
+  crit?: string[];
+}
+
+/** The key that verified a token. */
+export interface VerifiedKey {
+  kid?: string | null;
+  alg: string;
+  kty: string;
+  thumbprint: string;
+}
+
+export interface VerifyResult<C extends JWTClaims = JWTClaims> {
+  header: ProtectedHeader;
+  claims: C;
+  key: VerifiedKey;
+}
+
+export interface CompactVerifyResult {
+  header: ProtectedHeader;
+  payload: Uint8Array;
+  key: VerifiedKey;
+}
+
+/** Verifies a JWT's signature with `keySet` and its claims with `options`. Throws `OidcTrustError`. */
+export function verify<C extends JWTClaims = JWTClaims>(
+  token: string | Uint8Array,
+  keySet: KeySet,
+  options?: VerifyOptions,
+): VerifyResult<C>;
+
+/** Verifies a compact JWS with any payload (no JWT claim rules), like jose's `compactVerify`. */
+export function compactVerify(jws: string | Uint8Array, keySet: KeySet, options?: CompactVerifyOptions): CompactVerifyResult;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Trust policies
+
+export type PolicyDialect = 'aws';
+
+export interface PolicyParseOptions {
+  /** `auto` recognises the dialect by the document's shape. Default `auto`. */
+  dialect?: PolicyDialect | 'auto';
+}
+
+export interface PolicyEvaluateOptions {
+  /** The token's issuer, when the claims do not carry `iss` (used for `Principal.Federated`). */
+  issuer?: string;
+}
+
+export interface Lint {
+  code: string;
+  severity: 'error' | 'warning' | 'info' | (string & {});
+  message: string;
+  /** JSON path of the policy element, e.g. `$.Statement[0].Condition.StringLike`. */
+  path: string;
+}
+
+export interface ConditionTrace {
+  operator: string;
+  /** `ForAnyValue` / `ForAllValues`, when used. */
+  setOperator?: 'ForAnyValue' | 'ForAllValues' | null;
+  ifExists: boolean;
+  /** The condition key as written in the policy. */
+  key: string;
+  /** The token claim the key maps to, or null when the key is not exposed. */
+  claim: string | null;
+  values: unknown[];
+  /** The token's value(s), or null when the claim is missing. */
+  actual: unknown;
+  matched: boolean;
+  reason: string;
+  path?: string;
+}
+
+export interface StatementTrace {
+  index: number;
+  sid?: string | null;
+  effect: 'Allow' | 'Deny';
+  principalMatched: boolean;
+  actionMatched: boolean;
+  conditionsMatched: boolean;
+  matched?: boolean;
+  conditions: ConditionTrace[];
+  [detail: string]: unknown;
+}
+
+export interface Decision {
+  decision: 'allow' | 'deny' | 'implicit-deny';
+  statements: StatementTrace[];
+  [detail: string]: unknown;
+}
+
+/** A compiled trust policy, reused for many evaluations. */
+export class Policy {
+  private constructor();
+  /** Compiles a policy once. Throws `ERR_POLICY_INVALID` with `path` (and `line`/`column` for JSON text). */
+  static parse(doc: string | object, options?: PolicyParseOptions): Policy;
+  readonly dialect: PolicyDialect | (string & {});
+  readonly lints: readonly Lint[];
+  evaluate(claims: JWTClaims, options?: PolicyEvaluateOptions): Decision;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The one-shot pipeline
+
+export type CheckStage = 'decode' | 'keys' | 'signature' | 'claims' | 'policy' | 'done';
+
+export type CheckOptions = VerifyOptions & {
+  /** A trust policy (compiled, or a document to compile). */
+  policy?: Policy | string | object;
+  /** With `jwks`: accept `oct` keys, as `KeySet.fromJwks`'s option. */
+  allowSymmetric?: boolean;
+} & ({ jwks: string | JSONWebKeySet; keySet?: never } | { keySet: KeySet; jwks?: never });
+
+export interface ErrorData extends ErrorDetails {
+  code: ErrorCode;
+  message: string;
+}
+
+export interface CheckResult<C extends JWTClaims = JWTClaims> {
+  /** True only when the signature and the claims verify and the policy (if any) allows. */
+  ok: boolean;
+  /** The stage that failed, or `done`. */
+  stage: CheckStage;
+  header?: ProtectedHeader;
+  claims?: C;
+  key?: VerifiedKey;
+  error?: ErrorData;
+  policy?: Decision;
+}
+
+/** Runs decode → keys → signature → claims → policy. Never throws for a bad token; API misuse throws. */
+export function check<C extends JWTClaims = JWTClaims>(token: string | Uint8Array, options: CheckOptions): CheckResult<C>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Errors
+
+export type ErrorCode =
+  | 'ERR_JWS_INVALID'
+  | 'ERR_JWT_INVALID'
+  | 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED'
+  | 'ERR_JOSE_ALG_NOT_ALLOWED'
+  | 'ERR_JOSE_NOT_SUPPORTED'
+  | 'ERR_JWKS_INVALID'
+  | 'ERR_JWK_INVALID'
+  | 'ERR_JWKS_NO_MATCHING_KEY'
+  | 'ERR_JWKS_MULTIPLE_MATCHING_KEYS'
+  | 'ERR_JWT_EXPIRED'
+  | 'ERR_JWT_CLAIM_VALIDATION_FAILED'
+  | 'ERR_POLICY_INVALID'
+  | 'ERR_INVALID_ARGUMENT'
+  | 'ERR_INTERNAL';
+
+export interface ErrorDetails {
+  /** The claim that failed (`exp`, `aud`, …). */
+  claim?: string;
+  /** A short machine reason (`check_failed`, `missing`, `invalid_type`, …). */
+  reason?: string;
+  expected?: unknown;
+  actual?: unknown;
+  kid?: string;
+  alg?: string;
+  /** JSON path inside a policy, JWKS or options object. */
+  path?: string;
+  /** 1-based position of a JSON syntax error. */
+  line?: number;
+  column?: number;
+  /** Position inside an expression. */
+  position?: number;
+}
+
+export class OidcTrustError extends Error implements ErrorDetails {
+  constructor(code: ErrorCode | (string & {}), message: string, details?: ErrorDetails & { cause?: unknown });
+  readonly name: 'OidcTrustError';
+  code: ErrorCode;
+  claim?: string;
+  reason?: string;
+  expected?: unknown;
+  actual?: unknown;
+  kid?: string;
+  alg?: string;
+  path?: string;
+  line?: number;
+  column?: number;
+  position?: number;
+  toJSON(): ErrorData & { name: 'OidcTrustError' };
+}

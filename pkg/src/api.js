@@ -1,0 +1,291 @@
+// The public API, built on an initialised wasm-bindgen module.
+//
+// Every runtime entry (node.js, browser.js, deno.js, workerd.js) initialises the same wasm in the way its runtime
+// allows and hands the module to `createApi`; everything a caller sees is defined here once. This layer only
+// adapts JS conveniences (Dates, "5m" durations, classes, Error objects): every rule about tokens, keys, claims and
+// policies lives in the Rust core, so no verdict is computed twice.
+
+import { OidcTrustError, toOidcTrustError, invalidArgument } from './errors.js';
+
+export { OidcTrustError };
+
+// `call` is the single choke point between JS and wasm: whatever comes out of it is an `OidcTrustError`.
+function call(fn) {
+  try {
+    return fn();
+  } catch (thrown) {
+    throw toOidcTrustError(thrown);
+  }
+}
+
+// jose's duration grammar ("30s", "5 minutes", "1h", "2 days", …), so options copied from jose keep working.
+const DURATION = /^(\d+|\d+\.\d+) ?(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)$/i;
+const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31557600 };
+
+function unitSeconds(unit) {
+  const u = unit.toLowerCase();
+  if (u.startsWith('mo')) return undefined;
+  if (u === 'm' || u.startsWith('min')) return UNIT_SECONDS.m;
+  return UNIT_SECONDS[u[0]];
+}
+
+/** Seconds from a number of seconds or a jose-style duration string; throws ERR_INVALID_ARGUMENT otherwise. */
+export function toSeconds(value, option) {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || value < 0) {
+      throw invalidArgument(`options.${option} must be a finite, non-negative number of seconds`, {
+        path: `options.${option}`,
+        actual: String(value),
+      });
+    }
+    return value;
+  }
+  if (typeof value === 'string') {
+    const match = DURATION.exec(value.trim());
+    const unit = match && unitSeconds(match[2]);
+    if (match && unit !== undefined) return Math.round(parseFloat(match[1]) * unit);
+    throw invalidArgument(`options.${option} is not a duration: ${JSON.stringify(value)} (use seconds or e.g. "30s", "5m", "2h")`, {
+      path: `options.${option}`,
+      actual: value,
+    });
+  }
+  throw invalidArgument(`options.${option} must be a number of seconds or a duration string`, {
+    path: `options.${option}`,
+    actual: typeof value,
+  });
+}
+
+/** Epoch seconds (possibly fractional) from a Date or a number of epoch seconds. */
+export function toEpochSeconds(value, option = 'currentDate') {
+  if (value instanceof Date) {
+    const ms = value.getTime();
+    if (Number.isNaN(ms)) throw invalidArgument(`options.${option} is an invalid Date`, { path: `options.${option}` });
+    return ms / 1000;
+  }
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  throw invalidArgument(`options.${option} must be a Date or a number of epoch seconds`, {
+    path: `options.${option}`,
+    actual: typeof value,
+  });
+}
+
+// Options the JS layer owns; everything else is passed through for the core to validate.
+const JS_ONLY_CHECK_OPTIONS = new Set(['jwks', 'keySet', 'policy']);
+
+function verifyOptionsForWasm(options, { dropCheckOptions = false } = {}) {
+  if (options === undefined || options === null) return undefined;
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw invalidArgument('options must be an object', { path: 'options', actual: Array.isArray(options) ? 'array' : typeof options });
+  }
+  const out = {};
+  for (const [name, value] of Object.entries(options)) {
+    if (value === undefined) continue;
+    if (dropCheckOptions && JS_ONLY_CHECK_OPTIONS.has(name)) continue;
+    switch (name) {
+      case 'clockTolerance':
+      case 'maxTokenAge':
+        out[name] = toSeconds(value, name);
+        break;
+      case 'currentDate':
+        out[name] = toEpochSeconds(value, name);
+        break;
+      default:
+        out[name] = value;
+    }
+  }
+  return out;
+}
+
+function plainOptions(options, what) {
+  if (options === undefined || options === null) return undefined;
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw invalidArgument(`${what} options must be an object`, { path: 'options', actual: Array.isArray(options) ? 'array' : typeof options });
+  }
+  return options;
+}
+
+const textDecoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true });
+
+function tokenString(token, code = 'ERR_JWS_INVALID') {
+  if (typeof token === 'string') return token;
+  if (token instanceof Uint8Array) {
+    try {
+      return textDecoder.decode(token);
+    } catch {
+      throw new OidcTrustError(code, 'the token bytes are not valid UTF-8');
+    }
+  }
+  throw new OidcTrustError(code, `a compact JWS must be a string or a Uint8Array, got ${token === null ? 'null' : typeof token}`);
+}
+
+// Handed out by `createApi` so that instances are only made through the static factories.
+const CONSTRUCT = Symbol('oidc-trust.construct');
+
+/**
+ * Builds the public API on an initialised wasm-bindgen module (the `--target web` glue after `initSync`/`init`).
+ * @param {any} wasm
+ */
+export function createApi(wasm) {
+  const innerKeySets = new WeakMap();
+  const innerPolicies = new WeakMap();
+
+  class KeySet {
+    #keys;
+    #rejected;
+
+    constructor(token, inner) {
+      if (token !== CONSTRUCT) throw invalidArgument('use KeySet.fromJwks(jwks) to create a KeySet');
+      innerKeySets.set(this, inner);
+    }
+
+    /**
+     * Parses a JWKS (JSON text or object) once. Bad keys are listed in `rejected`, not thrown.
+     * @param {string | object} jwks
+     * @param {{ allowSymmetric?: boolean }} [options]
+     */
+    static fromJwks(jwks, options) {
+      if (typeof jwks !== 'string' && (jwks === null || typeof jwks !== 'object')) {
+        throw new OidcTrustError('ERR_JWKS_INVALID', `a JWKS must be a JSON string or an object, got ${jwks === null ? 'null' : typeof jwks}`);
+      }
+      const opts = plainOptions(options, 'KeySet.fromJwks');
+      return new KeySet(CONSTRUCT, call(() => wasm.WasmKeySet.fromJwks(jwks, opts)));
+    }
+
+    /** @returns {readonly object[]} `{ kid, kty, alg, use, crv, thumbprint }` of each usable key */
+    get keys() {
+      this.#keys ??= Object.freeze(call(() => innerKeySets.get(this).keys()).map((k) => Object.freeze(k)));
+      return this.#keys;
+    }
+
+    /** @returns {readonly object[]} `{ index, kid, code, reason }` of each key that was skipped */
+    get rejected() {
+      this.#rejected ??= Object.freeze(call(() => innerKeySets.get(this).rejected()).map((k) => Object.freeze(k)));
+      return this.#rejected;
+    }
+
+    get [Symbol.toStringTag]() {
+      return 'KeySet';
+    }
+  }
+
+  class Policy {
+    #lints;
+
+    constructor(token, inner) {
+      if (token !== CONSTRUCT) throw invalidArgument('use Policy.parse(document) to create a Policy');
+      innerPolicies.set(this, inner);
+    }
+
+    /**
+     * Compiles a trust policy document (JSON text or object) once.
+     * @param {string | object} doc
+     * @param {{ dialect?: 'aws' | 'auto' }} [options]
+     */
+    static parse(doc, options) {
+      if (typeof doc !== 'string' && (doc === null || typeof doc !== 'object')) {
+        throw new OidcTrustError('ERR_POLICY_INVALID', `a policy must be a JSON string or an object, got ${doc === null ? 'null' : typeof doc}`, { path: '$' });
+      }
+      const opts = plainOptions(options, 'Policy.parse');
+      return new Policy(CONSTRUCT, call(() => wasm.WasmPolicy.parse(doc, opts)));
+    }
+
+    get dialect() {
+      return call(() => innerPolicies.get(this).dialect);
+    }
+
+    get lints() {
+      this.#lints ??= Object.freeze(call(() => innerPolicies.get(this).lints()));
+      return this.#lints;
+    }
+
+    /**
+     * Evaluates the policy on a token's (already verified) claims.
+     * @param {object} claims
+     * @param {{ issuer?: string }} [options]
+     */
+    evaluate(claims, options) {
+      if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) {
+        throw invalidArgument('Policy.evaluate needs the claims object of a token', { path: 'claims' });
+      }
+      const opts = plainOptions(options, 'Policy.evaluate');
+      return call(() => innerPolicies.get(this).evaluate(claims, opts));
+    }
+
+    get [Symbol.toStringTag]() {
+      return 'Policy';
+    }
+  }
+
+  function innerKeySet(keySet, fn) {
+    const inner = keySet !== null && typeof keySet === 'object' ? innerKeySets.get(keySet) : undefined;
+    if (inner === undefined) {
+      throw invalidArgument(`${fn} needs a KeySet from KeySet.fromJwks(jwks)`, { path: 'keySet' });
+    }
+    return inner;
+  }
+
+  /** Decodes a compact JWT without verifying it. */
+  function decode(token, options) {
+    const t = tokenString(token);
+    const opts = plainOptions(options, 'decode');
+    return call(() => wasm.decode(t, opts));
+  }
+
+  /** Verifies a JWT's signature against `keySet` and its claims against `options`. */
+  function verify(token, keySet, options) {
+    const inner = innerKeySet(keySet, 'verify');
+    const t = tokenString(token);
+    const opts = verifyOptionsForWasm(options);
+    return call(() => wasm.verify(t, inner, opts));
+  }
+
+  /** Verifies a compact JWS of any payload (no JWT claim rules). */
+  function compactVerify(jws, keySet, options) {
+    const inner = innerKeySet(keySet, 'compactVerify');
+    const t = tokenString(jws);
+    const opts = verifyOptionsForWasm(options);
+    return call(() => wasm.compactVerify(t, inner, opts));
+  }
+
+  /**
+   * Decode, keys, signature, claims and policy as one result. A bad token (or a JWKS that does not parse) is a
+   * result with `ok: false` and the failing `stage`; only API misuse (and a malformed policy) throws.
+   */
+  function check(token, options) {
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw invalidArgument('check(token, options) needs options with `jwks` or `keySet`', { path: 'options' });
+    }
+    const { jwks, keySet, policy } = options;
+    if (keySet === undefined && jwks === undefined) {
+      throw invalidArgument('check(token, options) needs `jwks` or `keySet`', { path: 'options' });
+    }
+    if (keySet !== undefined && jwks !== undefined) {
+      throw invalidArgument('check(token, options) takes `jwks` or `keySet`, not both', { path: 'options' });
+    }
+    const inner = keySet === undefined ? undefined : innerKeySet(keySet, 'check');
+    let policyInner;
+    if (policy !== undefined) policyInner = innerPolicies.get(policy instanceof Policy ? policy : Policy.parse(policy));
+    const opts = verifyOptionsForWasm(options, { dropCheckOptions: true });
+
+    let t;
+    try {
+      t = tokenString(token);
+    } catch (error) {
+      return { ok: false, stage: 'decode', error: errorData(error) };
+    }
+    // The core reports a JWKS that fails to parse as stage `keys`, the same way for every caller.
+    if (inner !== undefined) {
+      return call(() => (policyInner ? policyInner.checkWithKeySet(t, inner, opts) : wasm.checkWithKeySet(t, inner, opts)));
+    }
+    return call(() => (policyInner ? policyInner.checkWithJwks(t, jwks, opts) : wasm.checkWithJwks(t, jwks, opts)));
+  }
+
+  return { decode, verify, compactVerify, check, KeySet, Policy, OidcTrustError };
+}
+
+// `check` reports failures as data (`{ code, message, ...details }`), the same shape the core's check returns.
+function errorData(error) {
+  if (!(error instanceof OidcTrustError)) return { code: 'ERR_INTERNAL', message: String(error) };
+  const { name: _name, ...data } = error.toJSON();
+  return data;
+}

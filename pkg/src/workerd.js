@@ -1,0 +1,10 @@
+// Cloudflare Workers (workerd) entry: a `.wasm` import is a compiled WebAssembly.Module there, and code generation
+// from bytes at run time is forbidden, so the module is instantiated synchronously from that import.
+import module from '../dist/oidc_trust_bg.wasm';
+import * as wasm from '../dist/oidc_trust.js';
+import { createApi } from './api.js';
+
+wasm.initSync({ module });
+
+export const { decode, verify, compactVerify, check, KeySet, Policy } = createApi(wasm);
+export { OidcTrustError } from './errors.js';

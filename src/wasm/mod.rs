@@ -1,0 +1,356 @@
+//! The wasm-bindgen layer: conversion only. Inputs arrive as `JsValue`s and are checked here so that a
+//! wrong type from JavaScript becomes an error with a `code`, never a trap; outputs cross as JSON text
+//! parsed by the engine's `JSON.parse` (exactly jose's number semantics, and fast); errors are thrown as
+//! plain `{ code, message, ...details }` objects that the JS wrapper turns into `OidcTrustError`.
+
+use crate::check::{self, KeySource};
+use crate::claims::VerifyOptions;
+use crate::error::{Error, ErrorCode};
+use crate::keys::{KeySet, KeySetOptions};
+use crate::mint::{TestIssuer, TestIssuerOptions};
+use crate::policy::{DialectChoice, EvalContext, Policy};
+use crate::token::{self, DecodeOptions};
+use crate::{json, verify};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+type JsResult<T> = Result<T, JsValue>;
+
+/// The one place a core error becomes a JS value.
+fn to_js_error(e: Error) -> JsValue {
+    match serde_json::to_string(&e) {
+        Ok(text) => js_sys::JSON::parse(&text).unwrap_or_else(|_| JsValue::from_str(&e.message)),
+        Err(_) => JsValue::from_str(&e.message),
+    }
+}
+
+fn to_js<T: Serialize>(value: &T) -> JsResult<JsValue> {
+    let text = serde_json::to_string(value)
+        .map_err(|e| to_js_error(Error::new(ErrorCode::InvalidArgument, format!("cannot serialize result: {e}"))))?;
+    js_sys::JSON::parse(&text)
+}
+
+/// A JS string, or a JS value serialized with `JSON.stringify` (which throws, rather than recursing
+/// without bound, on cycles and absurd depth).
+fn json_text(v: &JsValue, what: &str, code: ErrorCode) -> Result<String, Error> {
+    if let Some(s) = v.as_string() {
+        return Ok(s);
+    }
+    if v.is_undefined() || v.is_null() || !v.is_object() {
+        return Err(Error::new(code, format!("{what} must be a JSON string or an object, got {}", js_type(v))));
+    }
+    js_sys::JSON::stringify(v)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| Error::new(code, format!("{what} cannot be serialized as JSON (cyclic or too deep)")))
+}
+
+fn js_type(v: &JsValue) -> String {
+    if v.is_null() {
+        "null".into()
+    } else if v.is_undefined() {
+        "undefined".into()
+    } else if Array::is_array(v) {
+        "an array".into()
+    } else {
+        v.js_typeof().as_string().unwrap_or_default()
+    }
+}
+
+use js_sys::Array;
+
+/// Options bags: `undefined`/`null` mean defaults; anything else must be a plain object whose fields
+/// deserialize into `T` (unknown fields are rejected so a typo cannot silently disable a check).
+fn options<T: DeserializeOwned + Default>(v: &JsValue, what: &str) -> Result<T, Error> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(T::default());
+    }
+    if !v.is_object() || Array::is_array(v) {
+        return Err(Error::invalid_argument(format!("{what} must be an object, got {}", js_type(v))));
+    }
+    let text = json_text(v, what, ErrorCode::InvalidArgument)?;
+    serde_json::from_str(&text).map_err(|e| Error::invalid_argument(format!("invalid {what}: {e}")))
+}
+
+fn token_arg(v: &JsValue) -> Result<String, Error> {
+    v.as_string()
+        .ok_or_else(|| Error::jws(format!("the token must be a string, got {}", js_type(v))).with_reason("type"))
+}
+
+fn now_seconds() -> f64 {
+    js_sys::Date::now() / 1000.0
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+struct DecodeArgs {
+    max_token_size: Option<usize>,
+}
+
+#[wasm_bindgen]
+pub fn decode(token: JsValue, options_: JsValue) -> JsResult<JsValue> {
+    let run = || -> Result<token::Decoded, Error> {
+        let args: DecodeArgs = options(&options_, "decode options")?;
+        let mut opts = DecodeOptions::default();
+        if let Some(m) = args.max_token_size {
+            opts.max_token_size = m;
+        }
+        token::decode(&token_arg(&token)?, &opts)
+    };
+    to_js(&run().map_err(to_js_error)?)
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+struct KeySetArgs {
+    allow_symmetric: bool,
+}
+
+/// A parsed JWKS, reused across many verifications.
+#[wasm_bindgen]
+pub struct WasmKeySet {
+    inner: KeySet,
+}
+
+fn parse_key_set(jwks: &JsValue, allow_symmetric: bool) -> Result<KeySet, Error> {
+    let text = json_text(jwks, "the JWKS", ErrorCode::JwksInvalid)?;
+    KeySet::from_jwks_str(&text, &KeySetOptions { allow_symmetric })
+}
+
+#[wasm_bindgen]
+impl WasmKeySet {
+    #[wasm_bindgen(js_name = fromJwks)]
+    pub fn from_jwks(jwks: JsValue, options_: JsValue) -> JsResult<WasmKeySet> {
+        let run = || -> Result<KeySet, Error> {
+            let args: KeySetArgs = options(&options_, "key set options")?;
+            parse_key_set(&jwks, args.allow_symmetric)
+        };
+        run().map(|inner| WasmKeySet { inner }).map_err(to_js_error)
+    }
+
+    pub fn keys(&self) -> JsResult<JsValue> {
+        to_js(&self.inner.keys)
+    }
+
+    pub fn rejected(&self) -> JsResult<JsValue> {
+        to_js(&self.inner.rejected)
+    }
+}
+
+fn verify_options(v: &JsValue) -> Result<VerifyOptions, Error> {
+    let opts: VerifyOptions = options(v, "verify options")?;
+    opts.validate()?;
+    Ok(opts)
+}
+
+#[wasm_bindgen]
+pub fn verify(token: JsValue, key_set: &WasmKeySet, options_: JsValue) -> JsResult<JsValue> {
+    let run = || -> Result<verify::VerifiedJwt, Error> {
+        let opts = verify_options(&options_)?;
+        verify::verify(&token_arg(&token)?, &key_set.inner, &opts, now_seconds())
+    };
+    to_js(&run().map_err(to_js_error)?)
+}
+
+#[wasm_bindgen(js_name = compactVerify)]
+pub fn compact_verify(token: JsValue, key_set: &WasmKeySet, options_: JsValue) -> JsResult<JsValue> {
+    let run = || -> Result<verify::VerifiedJws, Error> {
+        let opts = verify_options(&options_)?;
+        verify::compact_verify(&token_arg(&token)?, &key_set.inner, &opts)
+    };
+    let verified = run().map_err(to_js_error)?;
+    let out = to_js(&verified)?;
+    let payload = js_sys::Uint8Array::from(verified.payload.as_slice());
+    js_sys::Reflect::set(&out, &JsValue::from_str("payload"), &payload)?;
+    Ok(out)
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+struct PolicyArgs {
+    dialect: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+struct EvaluateArgs {
+    issuer: Option<String>,
+}
+
+/// A compiled trust policy, reused across many evaluations.
+#[wasm_bindgen]
+pub struct WasmPolicy {
+    inner: Policy,
+}
+
+#[wasm_bindgen]
+impl WasmPolicy {
+    pub fn parse(doc: JsValue, options_: JsValue) -> JsResult<WasmPolicy> {
+        let run = || -> Result<Policy, Error> {
+            let args: PolicyArgs = options(&options_, "policy options")?;
+            let dialect = DialectChoice::from_name(args.dialect.as_deref().unwrap_or("auto"))?;
+            let text = json_text(&doc, "the policy document", ErrorCode::PolicyInvalid)?;
+            Policy::parse_str(&text, dialect)
+        };
+        run().map(|inner| WasmPolicy { inner }).map_err(to_js_error)
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn dialect(&self) -> String {
+        self.inner.dialect().to_owned()
+    }
+
+    pub fn lints(&self) -> JsResult<JsValue> {
+        to_js(&self.inner.lints())
+    }
+
+    pub fn evaluate(&self, claims: JsValue, options_: JsValue) -> JsResult<JsValue> {
+        let run = || -> Result<_, Error> {
+            let args: EvaluateArgs = options(&options_, "evaluate options")?;
+            let text = json_text(&claims, "the claims", ErrorCode::InvalidArgument)?;
+            let claims = json::parse_object(&text, json::DEFAULT_MAX_DEPTH)
+                .map_err(|e| Error::invalid_argument(format!("the claims must be a JSON object: {e}")))?;
+            Ok(self.inner.evaluate(&claims, &EvalContext { provider: args.issuer.map(|i| crate::policy::provider_from_issuer(&i)) }))
+        };
+        to_js(&run().map_err(to_js_error)?)
+    }
+}
+
+/// `check` without a policy: one result that never throws for a bad token. A JWKS that fails to parse
+/// (`checkWithJwks`) is reported as stage `keys`; bad options still throw.
+#[wasm_bindgen(js_name = checkWithKeySet)]
+pub fn check_with_key_set(token: JsValue, key_set: &WasmKeySet, options_: JsValue) -> JsResult<JsValue> {
+    run_check(token, KeySource::Parsed(&key_set.inner), None, options_)
+}
+
+#[wasm_bindgen(js_name = checkWithJwks)]
+pub fn check_with_jwks(token: JsValue, jwks: JsValue, options_: JsValue) -> JsResult<JsValue> {
+    run_check_jwks(token, jwks, None, options_)
+}
+
+#[wasm_bindgen]
+impl WasmPolicy {
+    /// `check` with this policy.
+    #[wasm_bindgen(js_name = checkWithKeySet)]
+    pub fn check_with_key_set(&self, token: JsValue, key_set: &WasmKeySet, options_: JsValue) -> JsResult<JsValue> {
+        run_check(token, KeySource::Parsed(&key_set.inner), Some(&self.inner), options_)
+    }
+
+    #[wasm_bindgen(js_name = checkWithJwks)]
+    pub fn check_with_jwks(&self, token: JsValue, jwks: JsValue, options_: JsValue) -> JsResult<JsValue> {
+        run_check_jwks(token, jwks, Some(&self.inner), options_)
+    }
+}
+
+fn run_check(token: JsValue, keys: KeySource<'_>, policy: Option<&Policy>, options_: JsValue) -> JsResult<JsValue> {
+    let opts = verify_options(&options_).map_err(to_js_error)?;
+    let token = token_arg(&token).map_err(to_js_error)?;
+    to_js(&check::check(&token, keys, policy, &opts, now_seconds()))
+}
+
+fn run_check_jwks(token: JsValue, jwks: JsValue, policy: Option<&Policy>, options_: JsValue) -> JsResult<JsValue> {
+    let opts = verify_options(&options_).map_err(to_js_error)?;
+    let parsed = parse_key_set(&jwks, opts.allow_symmetric);
+    let source = match &parsed {
+        Ok(ks) => KeySource::Parsed(ks),
+        Err(e) => KeySource::Failed(e.clone()),
+    };
+    run_check(token, source, policy, options_)
+}
+
+/// A throw-away issuer for trying policies without a real one (the playground's "Mint a test token").
+#[wasm_bindgen]
+pub struct WasmTestIssuer {
+    inner: TestIssuer,
+}
+
+#[wasm_bindgen]
+impl WasmTestIssuer {
+    pub fn create(options_: JsValue) -> JsResult<WasmTestIssuer> {
+        let run = || -> Result<TestIssuer, Error> {
+            let opts: TestIssuerOptions = options(&options_, "test issuer options")?;
+            TestIssuer::generate(&opts)
+        };
+        run().map(|inner| WasmTestIssuer { inner }).map_err(to_js_error)
+    }
+
+    pub fn jwks(&self) -> JsResult<JsValue> {
+        to_js(&self.inner.jwks())
+    }
+
+    pub fn sign(&self, claims: JsValue, header: JsValue) -> JsResult<String> {
+        let run = || -> Result<String, Error> {
+            let claims = json::parse_object(&json_text(&claims, "the claims", ErrorCode::InvalidArgument)?, json::DEFAULT_MAX_DEPTH)
+                .map_err(|e| Error::invalid_argument(format!("the claims must be a JSON object: {e}")))?;
+            let header = if header.is_undefined() || header.is_null() {
+                serde_json::Map::new()
+            } else {
+                json::parse_object(&json_text(&header, "the header", ErrorCode::InvalidArgument)?, json::DEFAULT_MAX_DEPTH)
+                    .map_err(|e| Error::invalid_argument(format!("the header must be a JSON object: {e}")))?
+            };
+            self.inner.sign(&claims, &header)
+        };
+        run().map_err(to_js_error)
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+struct CacheArgs {
+    max_entries: Option<usize>,
+}
+
+/// Options parsed once, plus an optional verified-token cache (`createVerifier` in the JS package).
+#[wasm_bindgen]
+pub struct WasmVerifier {
+    inner: crate::verifier::Verifier,
+}
+
+#[wasm_bindgen]
+impl WasmVerifier {
+    /// `cache` is `undefined` (no cache) or `{ maxEntries }`.
+    pub fn create(options_: JsValue, cache: JsValue) -> JsResult<WasmVerifier> {
+        let run = || -> Result<crate::verifier::Verifier, Error> {
+            let opts: VerifyOptions = options(&options_, "verify options")?;
+            let cache = if cache.is_undefined() || cache.is_null() {
+                None
+            } else {
+                let c: CacheArgs = options(&cache, "cache options")?;
+                Some(c.max_entries.unwrap_or(1000))
+            };
+            crate::verifier::Verifier::new(opts, None, cache)
+        };
+        run().map(|inner| WasmVerifier { inner }).map_err(to_js_error)
+    }
+
+    pub fn verify(&mut self, token: JsValue, key_set: &WasmKeySet) -> JsResult<JsValue> {
+        let token = token_arg(&token).map_err(to_js_error)?;
+        to_js(&self.inner.verify(&token, &key_set.inner, now_seconds()).map_err(to_js_error)?)
+    }
+
+    pub fn check(&mut self, token: JsValue, key_set: &WasmKeySet) -> JsResult<JsValue> {
+        let token = token_arg(&token).map_err(to_js_error)?;
+        to_js(&check::check(&token, KeySource::Parsed(&key_set.inner), None, &self.inner.options, now_seconds()))
+    }
+
+    #[wasm_bindgen(js_name = checkWithPolicy)]
+    pub fn check_with_policy(&mut self, token: JsValue, key_set: &WasmKeySet, policy: &WasmPolicy) -> JsResult<JsValue> {
+        let token = token_arg(&token).map_err(to_js_error)?;
+        to_js(&check::check(&token, KeySource::Parsed(&key_set.inner), Some(&policy.inner), &self.inner.options, now_seconds()))
+    }
+
+    /// `{ hits, misses, size }`, or `null` without a cache.
+    #[wasm_bindgen(js_name = cacheStats)]
+    pub fn cache_stats(&self) -> JsResult<JsValue> {
+        match self.inner.cache() {
+            None => Ok(JsValue::NULL),
+            Some(c) => to_js(&serde_json::json!({ "hits": c.hits, "misses": c.misses, "size": c.len() })),
+        }
+    }
+
+    #[wasm_bindgen(js_name = clearCache)]
+    pub fn clear_cache(&mut self) {
+        self.inner.clear_cache();
+    }
+}
