@@ -139,7 +139,10 @@ function evaluate() {
   else if (!jwksText) missing = 'Paste the issuer\'s JWKS to check the signature.';
   else if (keysError) missing = 'The JWKS does not parse, so the signature cannot be checked.';
   else if (fault) missing = 'oidc-trust failed on this input (see the message below).';
-  renderVerdict(el.verdict, { result: missing ? null : result, decision: missing ? null : decision, missing, tone: keysError || fault ? 'bad' : 'neutral' });
+  renderVerdict(el.verdict, {
+    result: missing ? null : result, decision: missing ? null : decision, missing, policyBroken: Boolean(policyError),
+    tone: keysError || fault ? 'bad' : 'neutral',
+  });
   if (missing && result?.stage === 'decode') renderVerdict(el.verdict, { result, decision: null });
   // Lets tests (and anyone curious) wait for the page to settle after an edit.
   document.body.dataset.evaluations = String(Number(document.body.dataset.evaluations ?? 0) + 1);

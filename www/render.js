@@ -359,7 +359,7 @@ const STAGE_TEXT = {
 };
 
 /** One line at the top: the outcome of check(), or why nothing could be checked. */
-export function renderVerdict(container, { result, decision, missing, tone = 'neutral' }) {
+export function renderVerdict(container, { result, decision, missing, policyBroken = false, tone = 'neutral' }) {
   let cls = tone;
   let main;
   let detail = null;
@@ -367,9 +367,11 @@ export function renderVerdict(container, { result, decision, missing, tone = 'ne
     main = missing;
   } else if (result) {
     const verified = result.stage === 'policy' || result.stage === 'done';
-    if (result.ok) { cls = 'ok'; main = STAGE_TEXT.done; }
+    if (verified && !decision) {
+      cls = policyBroken ? 'bad' : 'ok';
+      main = policyBroken ? 'The token verifies, but the policy does not parse' : 'The token verifies (no policy given)';
+    } else if (result.ok) { cls = 'ok'; main = STAGE_TEXT.done; }
     else if (result.stage === 'policy' || (verified && decision && decision.decision !== 'allow')) { cls = 'bad'; main = STAGE_TEXT.policy; }
-    else if (verified && !decision) { cls = 'ok'; main = 'The token verifies (no policy given)'; }
     else { cls = 'bad'; main = STAGE_TEXT[result.stage] ?? `Failed at ${result.stage}`; }
     if (result.error) detail = [code(result.error.code ?? '', 'err-code'), ' ', result.error.message ?? ''];
     else if (decision?.reason) detail = decision.reason;
