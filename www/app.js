@@ -96,6 +96,8 @@ function evaluate() {
     try {
       result = api.check(token, options);
       decision = result.policy ?? null;
+      // check() also evaluates the policy when the token failed earlier: those claims are unverified.
+      unverified = Boolean(decision) && result.stage !== 'policy' && result.stage !== 'done';
     } catch (e) {
       // check() throws only for misuse (or a bug): say so, and still show what the token contains.
       fault = e;
@@ -140,7 +142,7 @@ function evaluate() {
   else if (keysError) missing = 'The JWKS does not parse, so the signature cannot be checked.';
   else if (fault) missing = 'oidc-trust failed on this input (see the message below).';
   renderVerdict(el.verdict, {
-    result: missing ? null : result, decision: missing ? null : decision, missing, policyBroken: Boolean(policyError),
+    result: missing ? null : result, decision: missing ? null : decision, missing, unverified, policyBroken: Boolean(policyError),
     tone: keysError || fault ? 'bad' : 'neutral',
   });
   if (missing && result?.stage === 'decode') renderVerdict(el.verdict, { result, decision: null });

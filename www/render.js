@@ -221,6 +221,11 @@ export function renderKeys(container, { result, keySet, keysError }) {
         h('dt', {}, 'alg'), h('dd', {}, code(k.alg ?? result.header?.alg ?? '')),
         h('dt', {}, 'kty'), h('dd', {}, code(k.kty ?? '')),
         h('dt', {}, 'thumbprint'), h('dd', {}, code(k.thumbprint ?? '', 'thumb')))));
+  } else if (result?.stage === 'claims') {
+    nodes.push(h('div', { class: 'key-match ok' },
+      h('div', { class: 'key-line' }, h('strong', {}, 'Signature verified'), '; then a claim check failed (see the verdict).'),
+      result.header?.kid !== undefined ? h('dl', { class: 'key-facts' }, h('dt', {}, 'kid in header'), h('dd', {}, code(String(result.header.kid))),
+        h('dt', {}, 'alg'), h('dd', {}, code(String(result.header.alg ?? '')))) : null));
   } else if (result?.error && (result.stage === 'keys' || result.stage === 'signature')) {
     nodes.push(h('div', { class: 'key-match bad' },
       h('div', { class: 'key-line' }, h('strong', {}, result.stage === 'keys' ? 'No usable key' : 'Signature check failed')),
@@ -359,7 +364,7 @@ const STAGE_TEXT = {
 };
 
 /** One line at the top: the outcome of check(), or why nothing could be checked. */
-export function renderVerdict(container, { result, decision, missing, policyBroken = false, tone = 'neutral' }) {
+export function renderVerdict(container, { result, decision, missing, unverified = false, policyBroken = false, tone = 'neutral' }) {
   let cls = tone;
   let main;
   let detail = null;
@@ -379,7 +384,8 @@ export function renderVerdict(container, { result, decision, missing, policyBrok
   container.className = `verdict verdict-${cls}`;
   container.replaceChildren(...[
     h('span', { class: 'verdict-main' }, main),
-    decision ? h('span', { class: `verdict-decision decision-${decision.decision}` }, `policy: ${DECISION_TEXT[decision.decision] ?? decision.decision}`) : null,
+    decision ? h('span', { class: `verdict-decision ${unverified ? 'unverified' : `decision-${decision.decision}`}` },
+      unverified ? `policy on unverified claims: ${DECISION_TEXT[decision.decision] ?? decision.decision}` : `policy: ${DECISION_TEXT[decision.decision] ?? decision.decision}`) : null,
     detail ? h('div', { class: 'verdict-detail' }, detail) : null,
   ].filter(Boolean));
 }

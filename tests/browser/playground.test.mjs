@@ -180,7 +180,20 @@ test('a tampered token shows a signature failure', async () => {
   assert.match(await text(page, '#verdict .verdict-main'), /signature does not verify/);
   assert.match(await text(page, '#key-out'), /Signature check failed/);
   assert.equal(await page.locator('#key-out .matched-kid').count(), 0);
+  assert.match(await text(page, '#verdict'), /policy on unverified claims/);
   await shoot(page, 'tampered-signature', { scheme: 'light' });
+});
+
+test('the real token without the preset clock is expired, and says since when', async () => {
+  await usePreset(page, 'github');
+  await setField(page, '#clock', '');
+  assert.match(await text(page, '#verdict .verdict-main'), /claim check failed/);
+  assert.match(await text(page, '#verdict'), /ERR_JWT_EXPIRED/);
+  assert.match(await text(page, '#claims-out .warnings'), /Expired \d+ (days|years) ago \(2025-01-29 01:54:23 UTC\)/);
+  assert.match(await text(page, '#claim-exp'), /expired \d+ (days|years) ago/);
+  assert.match(await text(page, '#key-out'), /Signature verified/);
+  assert.match(await text(page, '#key-out'), /1F2AB83404C08EC9EA0BB99DAED02186B091DBF4/);
+  assert.match(await text(page, '#verdict'), /policy on unverified claims/);
 });
 
 test('malformed JSON in the JWKS shows the error with its line', async () => {
