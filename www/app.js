@@ -142,7 +142,7 @@ function evaluate() {
   else if (keysError) missing = 'The JWKS does not parse, so the signature cannot be checked.';
   else if (fault) missing = 'oidc-trust failed on this input (see the message below).';
   renderVerdict(el.verdict, {
-    result: missing ? null : result, decision: missing ? null : decision, missing, unverified, policyBroken: Boolean(policyError),
+    result: missing ? null : result, decision: missing ? null : decision, missing, unverified, policyError,
     tone: keysError || fault ? 'bad' : 'neutral',
   });
   if (missing && result?.stage === 'decode') renderVerdict(el.verdict, { result, decision: null });

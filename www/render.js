@@ -364,7 +364,8 @@ const STAGE_TEXT = {
 };
 
 /** One line at the top: the outcome of check(), or why nothing could be checked. */
-export function renderVerdict(container, { result, decision, missing, unverified = false, policyBroken = false, tone = 'neutral' }) {
+export function renderVerdict(container, { result, decision, missing, unverified = false, policyError = null, tone = 'neutral' }) {
+  const policyBroken = Boolean(policyError);
   let cls = tone;
   let main;
   let detail = null;
@@ -379,6 +380,7 @@ export function renderVerdict(container, { result, decision, missing, unverified
     else if (result.stage === 'policy' || (verified && decision && decision.decision !== 'allow')) { cls = 'bad'; main = STAGE_TEXT.policy; }
     else { cls = 'bad'; main = STAGE_TEXT[result.stage] ?? `Failed at ${result.stage}`; }
     if (result.error) detail = [code(result.error.code ?? '', 'err-code'), ' ', result.error.message ?? ''];
+    else if (policyError) detail = [code(policyError.code ?? '', 'err-code'), ' ', policyError.path ? [code(policyError.path, 'path'), ': '] : '', policyError.message ?? ''];
     else if (decision?.reason) detail = decision.reason;
   }
   container.className = `verdict verdict-${cls}`;
