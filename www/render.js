@@ -292,7 +292,8 @@ export function renderDecision(container, decision, { unverified = false, onSele
       decision.provider ? [' · provider ', code(decision.provider)] : null));
   const nodes = [head];
   if (unverified) nodes.push(h('p', { class: 'note' }, 'The token did not verify, so this is what the policy would decide on its unverified claims.'));
-  if (decision.reason) nodes.push(h('p', { class: 'reason' }, decision.reason));
+  // The verdict above already carries the reason of a verified token's decision.
+  if (decision.reason && unverified) nodes.push(h('p', { class: 'reason' }, decision.reason));
 
   for (const st of decision.statements ?? []) {
     const title = `Statement ${st.index}${st.sid ? ` “${st.sid}”` : ''}`;
