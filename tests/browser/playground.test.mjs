@@ -196,6 +196,16 @@ test('the real token without the preset clock is expired, and says since when', 
   assert.match(await text(page, '#verdict'), /policy on unverified claims/);
 });
 
+test('a malformed token segment is outlined and named', async () => {
+  await usePreset(page, 'fly');
+  const [h, , sig] = (await page.inputValue('#token')).split('.');
+  await setField(page, '#token', `${h}.!!!.${sig}`);
+  assert.match(await text(page, '#token-error'), /ERR_JWS_INVALID/);
+  assert.match(await text(page, '#token-error'), /payload segment/);
+  assert.equal(await page.locator('#token-parts .part-payload.bad').count(), 1);
+  assert.match(await text(page, '#verdict .verdict-main'), /did not decode/);
+});
+
 test('malformed JSON in the JWKS shows the error with its line', async () => {
   await usePreset(page, 'fly');
   await setField(page, '#jwks', '{\n  "keys": [\n    { "kty": "EC", }\n  ]\n}');
