@@ -257,6 +257,10 @@ async function mint() {
   try {
     const now = Math.floor(Date.now() / 1000);
     const full = { iat: now, nbf: now, exp: now + 300, jti: crypto.randomUUID(), ...claims };
+    el.mintStatus.textContent = `Generating a ${el.mintAlg.value} key…`;
+    el.mintGo.disabled = true;
+    // Key generation runs synchronously in wasm (RSA takes a moment): let the status paint first.
+    await new Promise((resolve) => setTimeout(resolve, 16));
     const issuer = await api.createTestIssuer({ alg: el.mintAlg.value });
     const token = await issuer.sign(full);
     const jwks = typeof issuer.jwks === 'function' ? issuer.jwks() : issuer.jwks;
@@ -268,7 +272,10 @@ async function mint() {
     evaluate();
     scheduleFragment();
   } catch (e) {
+    el.mintStatus.textContent = '';
     renderFieldError(el.mintError, errorInfo(e), null);
+  } finally {
+    el.mintGo.disabled = false;
   }
 }
 

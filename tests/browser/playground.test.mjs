@@ -240,7 +240,7 @@ test('mint a test token: it verifies and the generated policy allows it', async 
     t.skip('this build of oidc-trust has no createTestIssuer()');
     return;
   }
-  for (const alg of ['ES256', 'EdDSA']) {
+  for (const alg of ['ES256', 'EdDSA', 'RS256']) {
     await page.evaluate(() => { document.getElementById('mint').open = true; });
     await page.selectOption('#mint-alg', alg);
     const n = await evaluations(page);
