@@ -41,8 +41,8 @@ WASM_OPT := node_modules/.bin/wasm-opt
 WASM_OPT_FLAGS := -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 	--enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: build test test-rust test-deps-tree test-js test-types demo bench tools wasm-target wasm-bindgen-cli \
-	node-deps clean
+.PHONY: build test test-rust test-deps-tree test-js test-types test-browser demo bench tools wasm-target wasm-bindgen-cli \
+	node-deps clean www serve presets
 
 # ---------------------------------------------------------------------------------------------------------------
 # Tools
@@ -101,7 +101,7 @@ FORCE:
 # ---------------------------------------------------------------------------------------------------------------
 # Test
 
-test: test-rust test-deps-tree build test-types test-js
+test: test-rust test-deps-tree build test-types test-js test-browser
 
 test-rust:
 	$(CARGO) test
@@ -126,6 +126,30 @@ test-js: build
 
 demo: build
 	$(NODE) scripts/demo.mjs
+
+# ---------------------------------------------------------------------------------------------------------------
+# Playground (www/): a static folder built from the package's browser entry, served on 127.0.0.1
+
+WWW_NODE_STAMP := www/node_modules/.package-lock.json
+
+$(WWW_NODE_STAMP): www/package.json www/package-lock.json
+	$(NPM) ci --prefix www --no-audit --no-fund
+	@touch $@
+
+www: build
+	$(NODE) scripts/build-www.mjs
+
+# PORT=8787 by default; PORT=0 picks any free port.
+serve: www
+	$(NODE) scripts/serve.mjs
+
+test-browser: www $(WWW_NODE_STAMP)
+	bash scripts/ensure-chromium.sh
+	$(NODE) --test tests/browser/
+
+# Regenerates the playground's minted presets (the real GitHub token preset is copied from shared/vectors).
+presets: $(WWW_NODE_STAMP)
+	$(NODE) scripts/gen-presets.mjs $(OIDC_TRUST_SHARED)/vectors
 
 bench: build
 	$(NODE) bench/verify.mjs

@@ -258,6 +258,25 @@ export interface CheckResult<C extends JWTClaims = JWTClaims> {
 /** Runs decode → keys → signature → claims → policy. Never throws for a bad token; API misuse throws. */
 export function check<C extends JWTClaims = JWTClaims>(token: string | Uint8Array, options: CheckOptions): CheckResult<C>;
 
+export interface TestIssuerOptions {
+  /** Default `ES256`. */
+  alg?: 'ES256' | 'EdDSA' | 'RS256';
+  /** Default: a random `test-…` id. */
+  kid?: string;
+}
+
+/** A throw-away issuer: an in-memory key pair that signs test tokens (playground "Mint a test token", tests). */
+export interface TestIssuer {
+  readonly alg: 'ES256' | 'EdDSA' | 'RS256';
+  readonly kid: string;
+  /** `{ keys: [<public JWK>] }`, ready for `KeySet.fromJwks`. */
+  readonly jwks: { keys: Array<Record<string, unknown>> };
+  /** Signs `claims`; `header` members are added to `{ alg, kid, typ: 'JWT' }` (`alg` cannot be overridden). */
+  sign(claims: Record<string, unknown>, header?: Record<string, unknown>): string;
+}
+
+export function createTestIssuer(options?: TestIssuerOptions): TestIssuer;
+
 // ---------------------------------------------------------------------------------------------------------------
 // Errors
 

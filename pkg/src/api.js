@@ -280,7 +280,23 @@ export function createApi(wasm) {
     return call(() => (policyInner ? policyInner.checkWithJwks(t, jwks, opts) : wasm.checkWithJwks(t, jwks, opts)));
   }
 
-  return { decode, verify, compactVerify, check, KeySet, Policy, OidcTrustError };
+  /**
+   * A throw-away issuer for trying policies without a real one: a key pair generated in memory (ES256 by default,
+   * EdDSA or RS256) that signs whatever claims it is given. For tests and the playground, never for production.
+   */
+  function createTestIssuer(options) {
+    const opts = plainOptions(options, 'createTestIssuer');
+    const inner = call(() => wasm.WasmTestIssuer.create(opts));
+    const jwks = call(() => inner.jwks());
+    return Object.freeze({
+      alg: jwks.keys[0].alg,
+      kid: jwks.keys[0].kid,
+      jwks,
+      sign: (claims, header) => call(() => inner.sign(claims, header)),
+    });
+  }
+
+  return { decode, verify, compactVerify, check, createTestIssuer, KeySet, Policy, OidcTrustError };
 }
 
 // `check` reports failures as data (`{ code, message, ...details }`), the same shape the core's check returns.

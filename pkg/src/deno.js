@@ -6,5 +6,5 @@ import { createApi } from './api.js';
 
 wasm.initSync({ module: Deno.readFileSync(new URL('../dist/oidc_trust_bg.wasm', import.meta.url)) });
 
-export const { decode, verify, compactVerify, check, KeySet, Policy } = createApi(wasm);
+export const { decode, verify, compactVerify, check, createTestIssuer, KeySet, Policy } = createApi(wasm);
 export { OidcTrustError } from './errors.js';
