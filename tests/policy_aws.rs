@@ -1108,9 +1108,7 @@ fn provider_override_from_context() {
     let claims = obj(
         json!({"iss": "https://elsewhere.example", "aud": "sts.amazonaws.com", "sub": "acme:web:1"}),
     );
-    let ctx = EvalContext {
-        provider: Some("oidc.fly.io/acme".into()),
-    };
+    let ctx = EvalContext { provider: Some("oidc.fly.io/acme".into()), ..EvalContext::default() };
     let d = eval_ctx(&fly_policy(), &claims, &ctx);
     assert_eq!(d.decision, DecisionKind::Allow);
     assert_eq!(d.provider.as_deref(), Some("oidc.fly.io/acme"));

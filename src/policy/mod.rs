@@ -1,15 +1,21 @@
 //! Trust policies: parse a cloud's policy document once into a compiled [`Policy`], evaluate it on many tokens'
 //! claims, and explain every decision with a trace ([`Decision`]) and lints.
 //!
-//! One sub-module per dialect (AWS IAM role trust policies now); the result model ([`trace`]) and the wildcard
-//! matcher ([`glob`]) are shared.
+//! One sub-module per dialect (AWS IAM role trust policies; with the `dialects` feature also Vault JWT roles and
+//! octo-sts trust policies); the result model ([`trace`]) and the wildcard matcher ([`glob`]) are shared.
 
 // `Error` is the crate-wide error type; its size is the error module's call, not each caller's.
 #![allow(clippy::result_large_err)]
 
 pub mod aws;
 pub mod glob;
+#[cfg(feature = "dialects")]
+pub mod octo_sts;
 pub mod trace;
+#[cfg(feature = "dialects")]
+pub mod vault;
+#[cfg(feature = "dialects")]
+pub mod yaml;
 
 use serde_json::{Map, Value};
 
@@ -29,6 +35,8 @@ pub enum DialectChoice {
     #[default]
     Auto,
     Aws,
+    Vault,
+    OctoSts,
 }
 
 impl DialectChoice {
@@ -37,39 +45,76 @@ impl DialectChoice {
         match name {
             "auto" => Ok(DialectChoice::Auto),
             "aws" => Ok(DialectChoice::Aws),
+            "vault" => Ok(DialectChoice::Vault),
+            "octo-sts" => Ok(DialectChoice::OctoSts),
             other => Err(Error::invalid_argument(format!(
-                "unknown policy dialect {other:?} (expected \"auto\" or \"aws\")"
+                "unknown policy dialect {other:?} (expected \"auto\", \"aws\", \"vault\" or \"octo-sts\")"
             ))),
         }
     }
 }
 
 /// Per-evaluation inputs that do not come from the token.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EvalContext {
     /// The provider prefix to evaluate the token as (e.g. `token.actions.githubusercontent.com`);
     /// `None` derives it from `claims.iss` with `https://` removed.
     pub provider: Option<String>,
+    /// The current time in epoch seconds, for dialects that check `exp`/`nbf`/`iat` themselves (Vault).
+    /// `None` skips those checks (the trace says so).
+    pub now: Option<f64>,
+    /// octo-sts: the service's own domain, the audience required when a policy sets neither `audience` nor
+    /// `audience_pattern`. `None` means `octo-sts.dev`, the public instance.
+    pub octo_sts_domain: Option<String>,
+    /// octo-sts: how patterns are anchored (see [`OctoStsAnchoring`]).
+    pub octo_sts_anchoring: OctoStsAnchoring,
+}
+
+/// How octo-sts anchors a `*_pattern`. The two differ only for a top-level alternation (`a|b`) and for inline
+/// flags such as `(?m)`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OctoStsAnchoring {
+    /// `"^" + p + "$"`, as octo-sts compiled patterns until its fix for GHSA-mwqh-2vg8-rhj3: `a|b` becomes
+    /// `^a|b$`, which accepts anything starting with `a` or ending with `b`.
+    #[default]
+    Legacy,
+    /// `"^(?:" + p + ")$"`, as current octo-sts does: every alternative is anchored at both ends.
+    Grouped,
 }
 
 /// A compiled trust policy of any dialect.
 #[derive(Clone, Debug)]
 pub enum Policy {
     Aws(aws::AwsPolicy),
+    #[cfg(feature = "dialects")]
+    Vault(vault::VaultPolicy),
+    #[cfg(feature = "dialects")]
+    OctoSts(octo_sts::OctoStsPolicy),
 }
 
 impl Policy {
-    /// Parses a JSON text (duplicate member names are rejected).
+    /// Parses a JSON text (duplicate member names are rejected). With the `dialects` feature, a text that is not
+    /// JSON is read as YAML when the dialect is `octo-sts` or `auto` (octo-sts policies are YAML files).
     pub fn parse_str(doc: &str, dialect: DialectChoice) -> Result<Policy, Error> {
-        let value = crate::json::parse_strict(doc, MAX_POLICY_DEPTH).map_err(|e| {
-            let mut err = Error::policy("$", format!("policy is not valid JSON: {}", e.message));
-            if e.line > 0 {
-                if let Some(pos) = byte_offset(doc, e.line, e.column) {
-                    err = err.with_position(pos);
-                }
-            }
-            err
-        })?;
+        let json = crate::json::parse_strict(doc, MAX_POLICY_DEPTH);
+        #[cfg(feature = "dialects")]
+        if json.is_err() && matches!(dialect, DialectChoice::OctoSts | DialectChoice::Auto) {
+            let value = match yaml::parse(doc, MAX_POLICY_DEPTH) {
+                Ok(v) => v,
+                // A text that starts like JSON gets JSON's error message, not YAML's.
+                Err(_) if looks_like_json(doc) => return Err(json_error(doc, json.err())),
+                Err(e) => return Err(e),
+            };
+            let dialect = match dialect {
+                DialectChoice::Auto => detect(&value)?,
+                other => other,
+            };
+            return match dialect {
+                DialectChoice::OctoSts => octo_sts::OctoStsPolicy::parse_yaml_value(&value).map(Policy::OctoSts),
+                other => Policy::parse_value(&value, other),
+            };
+        }
+        let value = json.map_err(|e| json_error(doc, Some(e)))?;
         Policy::parse_value(&value, dialect)
     }
 
@@ -82,11 +127,19 @@ impl Policy {
             ));
         }
         let dialect = match dialect {
-            DialectChoice::Aws => DialectChoice::Aws,
             DialectChoice::Auto => detect(doc)?,
+            other => other,
         };
         match dialect {
             DialectChoice::Aws | DialectChoice::Auto => aws::AwsPolicy::parse(doc).map(Policy::Aws),
+            #[cfg(feature = "dialects")]
+            DialectChoice::Vault => vault::VaultPolicy::parse(doc).map(Policy::Vault),
+            #[cfg(feature = "dialects")]
+            DialectChoice::OctoSts => octo_sts::OctoStsPolicy::parse(doc).map(Policy::OctoSts),
+            #[cfg(not(feature = "dialects"))]
+            DialectChoice::Vault | DialectChoice::OctoSts => Err(Error::invalid_argument(
+                "this build has no policy dialects besides aws (built without the `dialects` feature)",
+            )),
         }
     }
 
@@ -94,6 +147,10 @@ impl Policy {
     pub fn dialect(&self) -> &'static str {
         match self {
             Policy::Aws(_) => aws::DIALECT,
+            #[cfg(feature = "dialects")]
+            Policy::Vault(_) => vault::DIALECT,
+            #[cfg(feature = "dialects")]
+            Policy::OctoSts(_) => octo_sts::DIALECT,
         }
     }
 
@@ -101,6 +158,10 @@ impl Policy {
     pub fn lints(&self) -> &[Lint] {
         match self {
             Policy::Aws(p) => p.lints(),
+            #[cfg(feature = "dialects")]
+            Policy::Vault(p) => p.lints(),
+            #[cfg(feature = "dialects")]
+            Policy::OctoSts(p) => p.lints(),
         }
     }
 
@@ -109,6 +170,10 @@ impl Policy {
     pub fn evaluate(&self, claims: &Map<String, Value>, ctx: &EvalContext) -> Decision {
         match self {
             Policy::Aws(p) => p.evaluate(claims, ctx),
+            #[cfg(feature = "dialects")]
+            Policy::Vault(p) => p.evaluate(claims, ctx),
+            #[cfg(feature = "dialects")]
+            Policy::OctoSts(p) => p.evaluate(claims, ctx),
         }
     }
 
@@ -116,6 +181,10 @@ impl Policy {
     pub fn decide(&self, claims: &Map<String, Value>, ctx: &EvalContext) -> DecisionKind {
         match self {
             Policy::Aws(p) => p.decide(claims, ctx),
+            #[cfg(feature = "dialects")]
+            Policy::Vault(p) => p.decide(claims, ctx),
+            #[cfg(feature = "dialects")]
+            Policy::OctoSts(p) => p.decide(claims, ctx),
         }
     }
 }
@@ -125,7 +194,9 @@ pub fn provider_from_issuer(iss: &str) -> String {
     iss.strip_prefix("https://").unwrap_or(iss).to_owned()
 }
 
-/// Recognises a dialect by shape: an object with `Statement` is AWS.
+/// Recognises a dialect by shape: every dialect whose signature fields appear is a candidate; exactly one must
+/// remain. AWS: `Statement`. Vault: a role field (`bound_audiences`, `bound_claims`, `user_claim`, …), possibly
+/// inside `vault read`'s `{"data": {…}}`. octo-sts: `issuer`/`issuer_pattern`/`subject`/`subject_pattern`/….
 fn detect(doc: &Value) -> Result<DialectChoice, Error> {
     let Value::Object(map) = doc else {
         return Err(Error::policy(
@@ -136,13 +207,55 @@ fn detect(doc: &Value) -> Result<DialectChoice, Error> {
             ),
         ));
     };
+    let mut candidates: Vec<(DialectChoice, &'static str)> = Vec::new();
     if map.contains_key("Statement") {
-        return Ok(DialectChoice::Aws);
+        candidates.push((DialectChoice::Aws, "aws"));
     }
-    Err(Error::policy(
-        "$",
-        "cannot recognise the policy dialect (candidates: aws, which needs a \"Statement\" field); pass the dialect explicitly",
-    ))
+    #[cfg(feature = "dialects")]
+    {
+        if vault::looks_like(map) {
+            candidates.push((DialectChoice::Vault, vault::DIALECT));
+        }
+        if octo_sts::looks_like(map) {
+            candidates.push((DialectChoice::OctoSts, octo_sts::DIALECT));
+        }
+    }
+    match candidates.as_slice() {
+        [(one, _)] => Ok(*one),
+        [] => Err(Error::policy(
+            "$",
+            format!("cannot recognise the policy dialect (candidates: {}); pass the dialect explicitly", SHAPES),
+        )),
+        many => Err(Error::policy(
+            "$",
+            format!(
+                "ambiguous policy document: it has the shape of several dialects (candidates: {}); pass the dialect explicitly",
+                many.iter().map(|(_, n)| *n).collect::<Vec<_>>().join(", ")
+            ),
+        )),
+    }
+}
+
+#[cfg(not(feature = "dialects"))]
+const SHAPES: &str = "aws, which needs a \"Statement\" field";
+#[cfg(feature = "dialects")]
+const SHAPES: &str = "aws, which needs a \"Statement\" field; vault, which needs a role field such as \"bound_claims\", \"bound_audiences\" or \"user_claim\"; octo-sts, which needs \"issuer\"/\"issuer_pattern\" and \"subject\"/\"subject_pattern\"";
+
+/// A text that starts like JSON gets JSON's error message, not YAML's.
+#[cfg(feature = "dialects")]
+fn looks_like_json(doc: &str) -> bool {
+    matches!(doc.trim_start().chars().next(), Some('{') | Some('['))
+}
+
+fn json_error(doc: &str, e: Option<crate::json::JsonError>) -> Error {
+    let Some(e) = e else { return Error::policy("$", "policy is not valid JSON") };
+    let mut err = Error::policy("$", format!("policy is not valid JSON: {}", e.message));
+    if e.line > 0 {
+        if let Some(pos) = byte_offset(doc, e.line, e.column) {
+            err = err.with_position(pos);
+        }
+    }
+    err
 }
 
 /// Byte offset of a 1-based (line, column) position, for error positions.
@@ -204,6 +317,8 @@ mod tests {
         assert!(e.message.contains("candidates"));
         let e = Policy::parse_str("{\"x\":", DialectChoice::Auto).unwrap_err();
         assert_eq!(e.code, crate::ErrorCode::PolicyInvalid);
-        assert!(DialectChoice::from_name("vault").is_err());
+        assert!(DialectChoice::from_name("gcp-nope").is_err());
+        assert_eq!(DialectChoice::from_name("vault").ok(), Some(DialectChoice::Vault));
+        assert_eq!(DialectChoice::from_name("octo-sts").ok(), Some(DialectChoice::OctoSts));
     }
 }

@@ -63,7 +63,7 @@ impl SetOperator {
 #[serde(rename_all = "camelCase")]
 pub struct Decision {
     pub decision: DecisionKind,
-    /// `"aws"`, later `"vault"`, `"octo-sts"`, `"entra"`, `"gcp"`.
+    /// `"aws"`, `"vault"`, `"octo-sts"`, later `"entra"`, `"gcp"`.
     pub dialect: &'static str,
     /// The provider the token was evaluated as (AWS: `iss` without `https://`, or the caller's override).
     pub provider: Option<String>,
@@ -246,6 +246,18 @@ pub enum LintCode {
     ActionNotWebIdentity,
     /// A result depended on a rule no primary source confirmed.
     UnconfirmedRule,
+    /// Vault: `bound_subject` is compared exactly; its `*` is literal.
+    SubjectExactNotGlob,
+    /// Vault `glob` bound claims: `?` is a literal question mark, not a wildcard.
+    GlobQuestionMarkLiteral,
+    /// Vault: `bound_issuer` belongs to the auth method's config; the role document's copy was used.
+    IssuerOnRole,
+    /// Vault: `user_claim` starts with `/` but `user_claim_json_pointer` is off, so it names a top-level claim.
+    UserClaimPointerDisabled,
+    /// octo-sts: a top-level `a|b` compiled as `^a|b$` anchors each alternative at one end only.
+    UnanchoredAlternation,
+    /// A pattern matches arbitrary values, so it constrains nothing.
+    PatternMatchesAnything,
 }
 
 impl LintCode {
@@ -270,6 +282,12 @@ impl LintCode {
             LintCode::PrincipalNotFederated => "principal-not-federated",
             LintCode::ActionNotWebIdentity => "action-not-web-identity",
             LintCode::UnconfirmedRule => "unconfirmed-rule",
+            LintCode::SubjectExactNotGlob => "subject-exact-not-glob",
+            LintCode::GlobQuestionMarkLiteral => "glob-question-mark-literal",
+            LintCode::IssuerOnRole => "issuer-on-role",
+            LintCode::UserClaimPointerDisabled => "user-claim-pointer-disabled",
+            LintCode::UnanchoredAlternation => "unanchored-alternation",
+            LintCode::PatternMatchesAnything => "pattern-matches-anything",
         }
     }
 }
