@@ -457,6 +457,7 @@ fn policy_evaluation_is_total_deterministic_and_explained() {
             let ctx = if r.chance(20) {
                 EvalContext {
                     provider: Some(r.pick(PROVIDERS).to_owned()),
+                    ..EvalContext::default()
                 }
             } else {
                 EvalContext::default()
