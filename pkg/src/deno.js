@@ -1,9 +1,7 @@
 // Deno entry: Deno reads files synchronously too (npm packages live on disk in Deno's cache).
 /* global Deno */
 import * as wasm from '../dist/oidc_trust.js';
-import { createApi } from './api.js';
 
 wasm.initSync({ module: Deno.readFileSync(new URL('../dist/oidc_trust_bg.wasm', import.meta.url)) });
 
-export const { decode, verify, compactVerify, check, KeySet, Policy } = createApi(wasm);
-export { OidcTrustError } from './errors.js';
+export * from './public.js';

@@ -2,9 +2,7 @@
 // from bytes at run time is forbidden, so the module is instantiated synchronously from that import.
 import module from '../dist/oidc_trust_bg.wasm';
 import * as wasm from '../dist/oidc_trust.js';
-import { createApi } from './api.js';
 
 wasm.initSync({ module });
 
-export const { decode, verify, compactVerify, check, KeySet, Policy } = createApi(wasm);
-export { OidcTrustError } from './errors.js';
+export * from './public.js';
