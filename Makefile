@@ -25,7 +25,8 @@ export OIDC_TRUST_SHARED ?= $(abspath $(CURDIR)/../shared)
 # The CLI must match the wasm-bindgen crate exactly, or the generated glue and the wasm disagree.
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/"/, "", $$3); print $$3; exit }' Cargo.lock)
 
-WASM_RAW := target/$(WASM_TARGET)/release/oidc_trust.wasm
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+WASM_RAW := $(TARGET_DIR)/$(WASM_TARGET)/release/oidc_trust.wasm
 DIST := pkg/dist
 DIST_WASM := $(DIST)/oidc_trust_bg.wasm
 DIST_GLUE := $(DIST)/oidc_trust.js

@@ -27,6 +27,20 @@ describe('OidcTrustError', () => {
     assert.equal(String(e), 'OidcTrustError: expired');
   });
 
+  test('anything else thrown inside (a trap, a glue TypeError) becomes ERR_INTERNAL with the cause kept', async () => {
+    // Internal module, imported by path: the package's exports map does not expose it.
+    const { toOidcTrustError } = await import('../../pkg/src/errors.js');
+    const trap = new WebAssembly.RuntimeError('unreachable');
+    const e = toOidcTrustError(trap);
+    assert.ok(e instanceof OidcTrustError);
+    assert.equal(e.code, 'ERR_INTERNAL');
+    assert.equal(e.cause, trap);
+    const data = toOidcTrustError({ code: 'ERR_JWT_EXPIRED', message: 'm', claim: 'exp', kid: null });
+    assert.equal(data.code, 'ERR_JWT_EXPIRED');
+    assert.equal(data.claim, 'exp');
+    assert.equal('kid' in data, false, 'null details are omitted');
+  });
+
   test('the exported class is the one thrown by every entry point', () => {
     try {
       oidc.decode('x');
