@@ -31,6 +31,7 @@ DIST := pkg/dist
 DIST_WASM := $(DIST)/oidc_trust_bg.wasm
 DIST_GLUE := $(DIST)/oidc_trust.js
 DIST_CJS := $(DIST)/node.cjs
+DIST_INLINE := $(DIST)/oidc_trust_inline.js
 PKG_SOURCES := $(wildcard pkg/src/*.js) pkg/package.json pkg/index.d.ts
 NODE_STAMP := node_modules/.package-lock.json
 
@@ -69,7 +70,7 @@ $(NODE_STAMP): package.json package-lock.json
 # ---------------------------------------------------------------------------------------------------------------
 # Build
 
-build: $(DIST_CJS) pkg/README.md
+build: $(DIST_CJS) $(DIST_INLINE) pkg/README.md
 
 # Cargo decides whether the wasm is stale; it leaves the file untouched when nothing changed.
 $(WASM_RAW): wasm-target FORCE
@@ -92,6 +93,10 @@ $(DIST_CJS): $(DIST_GLUE) $(DIST_WASM) $(PKG_SOURCES) | node-deps
 		--define:import.meta.url=__oidc_trust_module_url \
 		"--banner:js=const __oidc_trust_module_url = require('node:url').pathToFileURL(__filename).href;" \
 		--outfile=$@
+
+# The browser entry's fallback when a bundler does not emit the .wasm asset (see pkg/src/browser.js).
+$(DIST_INLINE): $(DIST_WASM) scripts/inline-wasm.mjs
+	$(NODE) scripts/inline-wasm.mjs $(DIST_WASM) $@
 
 pkg/README.md: README.md
 	cp README.md $@
