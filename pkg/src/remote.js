@@ -130,10 +130,13 @@ export function createRemoteKeySets({ KeySet, toSeconds }) {
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), this.timeoutMs);
       try {
-        const response = await this.fetch(url, {
-          headers: { accept: 'application/json', ...this.headers },
-          signal: controller.signal,
-          redirect: 'follow',
+        const request = () =>
+          this.fetch(url, { headers: { accept: 'application/json', ...this.headers }, signal: controller.signal, redirect: 'follow' });
+        // A pooled keep-alive connection the server has closed fails at once ("other side closed"): the GET is
+        // idempotent, so it is sent once more on a fresh connection, within the same timeout.
+        const response = await request().catch((error) => {
+          if (controller.signal.aborted) throw error;
+          return request();
         });
         if (response.url && !this.allowInsecure && !response.url.startsWith('https:')) {
           throw new OidcTrustError('ERR_JWKS_FETCH_FAILED', `GET ${url} was redirected to a non-https URL`, { url, actual: response.url });
