@@ -6,7 +6,7 @@
 use crate::claims::VerifyOptions;
 use crate::error::{Error, ErrorCode};
 use crate::keys::KeySet;
-use crate::policy::{provider_from_issuer, Decision, EvalContext, Policy};
+use crate::policy::{Decision, EvalContext, Policy};
 use crate::token::{self, DecodeOptions};
 use crate::verify::{self, KeyRef};
 use serde::Serialize;
@@ -74,8 +74,8 @@ pub fn check(token: &str, keys: KeySource<'_>, policy: Option<&Policy>, opts: &V
         }
     }
     if let (Some(policy), Some(claims)) = (policy, &result.claims) {
-        let provider = None;
-        result.policy = Some(policy.evaluate(claims, &EvalContext { provider }));
+        let ctx = EvalContext { now: Some(opts.current_date.unwrap_or(now)), ..Default::default() };
+        result.policy = Some(policy.evaluate(claims, &ctx));
     }
     let outcome = match keys {
         KeySource::Failed(e) => Err(e),
@@ -97,6 +97,5 @@ pub fn check(token: &str, keys: KeySource<'_>, policy: Option<&Policy>, opts: &V
             }
         }
     }
-    let _ = provider_from_issuer;
     result
 }

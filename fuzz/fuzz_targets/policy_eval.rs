@@ -12,7 +12,11 @@ fuzz_target!(|data: &[u8]| {
     let Some((&sel, rest)) = data.split_first() else { return };
     let Ok(serde_json::Value::Object(claims)) = serde_json::from_slice::<serde_json::Value>(rest) else { return };
     let policy = &policies[usize::from(sel) % policies.len()];
-    let ctx = EvalContext { provider: (sel & 0x80 != 0).then(|| "token.actions.githubusercontent.com".to_owned()) };
+    let ctx = EvalContext {
+        provider: (sel & 0x80 != 0).then(|| "token.actions.githubusercontent.com".to_owned()),
+        now: Some(common::NOW),
+        ..EvalContext::default()
+    };
     let a = policy.evaluate(&claims, &ctx);
     let b = policy.evaluate(&claims, &ctx);
     // Deterministic.

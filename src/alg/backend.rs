@@ -49,7 +49,7 @@ fn hex_prefix(bytes: &[u8]) -> String {
 }
 
 impl PublicKey {
-    /// RSA from big-endian `n` and `e`: at least 2048 bits, odd `e` in 3..2^33, no ROCA fingerprint.
+    /// RSA from big-endian `n` and `e`: at least 2048 bits, odd `e` in 3..2^32, no ROCA fingerprint.
     pub fn rsa(n: &[u8], e: &[u8]) -> Result<PublicKey, String> {
         RsaKey::from_components(n, e).map(PublicKey::Rsa)
     }

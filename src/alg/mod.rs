@@ -3,6 +3,7 @@
 mod backend;
 pub mod ecdsa;
 pub mod rsa;
+pub mod rsa_fast;
 
 pub use backend::{ec_coordinate_len, hmac_min_key_len, verify_signature, PublicKey, PureBackend, SignatureBackend};
 

@@ -8,25 +8,24 @@
 use core::fmt;
 
 use ::rsa::BigUint;
-use sha2::{Digest, Sha256, Sha384, Sha512};
 
 /// RFC 7518 §3.3: keys below 2048 bits MUST NOT be used.
 pub const MIN_MODULUS_BITS: usize = 2048;
 /// Above this the public operation gets slow enough to be a denial-of-service lever (and nobody publishes them).
-pub const MAX_MODULUS_BITS: usize = 16384;
+pub const MAX_MODULUS_BITS: usize = super::rsa_fast::MAX_MODULUS_BITS;
 /// The `rsa` crate's limit; also keeps the modexp cost bounded by the modulus size, not the exponent.
-pub const MAX_EXPONENT: u64 = (1 << 33) - 1;
+pub const MAX_EXPONENT: u64 = u32::MAX as u64;
 
 /// A validated RSA public key. Construction checks everything; verification only does arithmetic.
 #[derive(Clone)]
 pub struct RsaKey {
     n: BigUint,
     e: BigUint,
-    /// Modulus length in bytes (`k` in RFC 8017): every signature must be exactly this long.
-    size: usize,
     bits: usize,
     /// The same key as the `rsa` crate sees it, for jwt-compact's `Rsa` (used as a cross-check in tests).
     inner: ::rsa::RsaPublicKey,
+    /// Montgomery parameters precomputed once; every verification runs on these.
+    fast: super::rsa_fast::RsaPublic,
 }
 
 impl fmt::Debug for RsaKey {
@@ -62,12 +61,12 @@ impl RsaKey {
         match e_small {
             None => {
                 return Err(format!(
-                    "RSA public exponent is {} bits, at most 33 supported",
+                    "RSA public exponent is {} bits, at most 32 supported",
                     e.bits()
                 ))
             }
             Some(v) if v > MAX_EXPONENT => {
-                return Err(format!("RSA public exponent {v} is too large (at most 2^33 - 1)"))
+                return Err(format!("RSA public exponent {v} is too large (at most 2^32 - 1)"))
             }
             Some(v) if v <= 1 => {
                 return Err(format!(
@@ -82,12 +81,14 @@ impl RsaKey {
         }
         let inner = ::rsa::RsaPublicKey::new_with_max_size(n.clone(), e.clone(), MAX_MODULUS_BITS)
             .map_err(|err| format!("RSA key rejected: {err}"))?;
+        let fast = super::rsa_fast::RsaPublic::from_be_bytes(&n.to_bytes_be(), &e.to_bytes_be())
+            .map_err(|err| format!("RSA key rejected: {err}"))?;
         Ok(RsaKey {
-            size: bits.div_ceil(8),
             bits,
             n,
             e,
             inner,
+            fast,
         })
     }
 
@@ -174,192 +175,22 @@ fn roca_fingerprint(n: &BigUint) -> Option<String> {
 }
 
 /// The RSA public operation `s^e mod n`, returned as exactly `k` bytes (I2OSP). `None` when the signature is not
-/// exactly `k` bytes long or is not less than `n` (RFC 8017 §5.2.2 and §8.x.2 step 1).
-///
-/// This is the seam for a faster modular exponentiation: everything else stays as is.
+/// exactly `k` bytes long or is not less than `n` (RFC 8017 §5.2.2 and §8.x.2 step 1). Runs on the
+/// precomputed Montgomery form ([`super::rsa_fast`]); verification involves public data only, so it is variable-time.
 pub fn public_op(key: &RsaKey, signature: &[u8]) -> Option<Vec<u8>> {
-    if signature.len() != key.size {
-        return None;
-    }
-    let s = BigUint::from_bytes_be(signature);
-    if s >= key.n {
-        return None;
-    }
-    let m = s.modpow(&key.e, &key.n).to_bytes_be();
-    let pad = key.size.checked_sub(m.len())?;
-    let mut em = vec![0u8; pad];
-    em.extend_from_slice(&m);
-    Some(em)
+    key.fast.public_op(signature)
 }
 
-/// The hash functions RS*/PS* use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum HashAlg {
-    Sha256,
-    Sha384,
-    Sha512,
-}
+pub use super::rsa_fast::HashAlg;
 
-impl HashAlg {
-    fn digest(self, data: &[u8]) -> Vec<u8> {
-        match self {
-            HashAlg::Sha256 => Sha256::digest(data).to_vec(),
-            HashAlg::Sha384 => Sha384::digest(data).to_vec(),
-            HashAlg::Sha512 => Sha512::digest(data).to_vec(),
-        }
-    }
-
-    fn digest_parts(self, parts: &[&[u8]]) -> Vec<u8> {
-        fn run<D: Digest>(parts: &[&[u8]]) -> Vec<u8> {
-            let mut d = D::new();
-            for p in parts {
-                d.update(p);
-            }
-            d.finalize().to_vec()
-        }
-        match self {
-            HashAlg::Sha256 => run::<Sha256>(parts),
-            HashAlg::Sha384 => run::<Sha384>(parts),
-            HashAlg::Sha512 => run::<Sha512>(parts),
-        }
-    }
-
-    fn output_len(self) -> usize {
-        match self {
-            HashAlg::Sha256 => 32,
-            HashAlg::Sha384 => 48,
-            HashAlg::Sha512 => 64,
-        }
-    }
-
-    /// DER of `DigestInfo { AlgorithmIdentifier { oid, NULL }, OCTET STRING (hLen) }` minus the hash itself,
-    /// RFC 8017 §9.2 note 1. Only the form with the explicit NULL is accepted.
-    fn digest_info_prefix(self) -> &'static [u8] {
-        match self {
-            HashAlg::Sha256 => &[
-                0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00,
-                0x04, 0x20,
-            ],
-            HashAlg::Sha384 => &[
-                0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02, 0x05, 0x00,
-                0x04, 0x30,
-            ],
-            HashAlg::Sha512 => &[
-                0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00,
-                0x04, 0x40,
-            ],
-        }
-    }
-}
-
-/// RSASSA-PKCS1-v1_5 verification (RFC 8017 §8.2.2).
+/// RSASSA-PKCS1-v1_5 (RS*): the encoded message must equal the one valid encoding of the digest.
 pub fn verify_pkcs1v15(key: &RsaKey, hash: HashAlg, message: &[u8], signature: &[u8]) -> bool {
-    match public_op(key, signature) {
-        Some(em) => emsa_pkcs1v15_matches(&em, hash, message),
-        None => false,
-    }
+    super::rsa_fast::verify_rs(&key.fast, hash, message, signature)
 }
 
-/// RSASSA-PSS verification with MGF1 over the same hash and salt length = hash length, as RFC 7518 §3.5 fixes
-/// for PS256/384/512.
+/// RSASSA-PSS (PS*) with MGF1 on the same hash and a salt as long as the hash, as JWS requires.
 pub fn verify_pss(key: &RsaKey, hash: HashAlg, message: &[u8], signature: &[u8]) -> bool {
-    match public_op(key, signature) {
-        Some(em) => emsa_pss_matches(&em, key.bits, hash, message, hash.output_len()),
-        None => false,
-    }
-}
-
-/// EMSA-PKCS1-v1_5-ENCODE(M, k) == EM, compared in full.
-fn emsa_pkcs1v15_matches(em: &[u8], hash: HashAlg, message: &[u8]) -> bool {
-    let prefix = hash.digest_info_prefix();
-    let t_len = prefix.len() + hash.output_len();
-    let k = em.len();
-    let Some(ps_len) = k.checked_sub(t_len + 3) else {
-        return false;
-    };
-    if ps_len < 8 {
-        return false;
-    }
-    let mut expected = Vec::with_capacity(k);
-    expected.extend_from_slice(&[0x00, 0x01]);
-    expected.resize(2 + ps_len, 0xff);
-    expected.push(0x00);
-    expected.extend_from_slice(prefix);
-    expected.extend_from_slice(&hash.digest(message));
-    // Signatures are public; constant time is not needed, but it costs nothing here.
-    subtle::ConstantTimeEq::ct_eq(expected.as_slice(), em).into()
-}
-
-/// MGF1 (RFC 8017 §B.2.1).
-fn mgf1(hash: HashAlg, seed: &[u8], len: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(len + hash.output_len());
-    let mut counter: u32 = 0;
-    while out.len() < len {
-        out.extend_from_slice(&hash.digest_parts(&[seed, &counter.to_be_bytes()]));
-        counter = counter.wrapping_add(1);
-    }
-    out.truncate(len);
-    out
-}
-
-/// EMSA-PSS-VERIFY (RFC 8017 §9.1.2) on the `k`-byte output of the public operation.
-fn emsa_pss_matches(k_bytes: &[u8], mod_bits: usize, hash: HashAlg, message: &[u8], s_len: usize) -> bool {
-    let em_bits = mod_bits - 1;
-    let em_len = em_bits.div_ceil(8);
-    let h_len = hash.output_len();
-    // When modBits - 1 is a multiple of 8, EM is one byte shorter than k and that byte must be zero.
-    let Some(lead) = k_bytes.len().checked_sub(em_len) else {
-        return false;
-    };
-    let Some((lead_bytes, em)) = split(k_bytes, lead) else {
-        return false;
-    };
-    if lead_bytes.iter().any(|b| *b != 0) {
-        return false;
-    }
-    if em_len < h_len + s_len + 2 {
-        return false;
-    }
-    let Some((rest, last)) = split(em, em_len - 1) else {
-        return false;
-    };
-    if last != [0xbc] {
-        return false;
-    }
-    let Some((masked_db, h)) = split(rest, em_len - h_len - 1) else {
-        return false;
-    };
-    let unused_bits = 8 * em_len - em_bits;
-    let top_mask: u8 = 0xffu8.checked_shl(8 - unused_bits as u32).unwrap_or(0);
-    let Some(first) = masked_db.first() else { return false };
-    if first & top_mask != 0 {
-        return false;
-    }
-    let db_mask = mgf1(hash, h, masked_db.len());
-    let mut db: Vec<u8> = masked_db.iter().zip(&db_mask).map(|(a, b)| a ^ b).collect();
-    if let Some(b) = db.first_mut() {
-        *b &= !top_mask;
-    }
-    let zeros = em_len - h_len - s_len - 2;
-    let Some((padding, rest)) = split(&db, zeros) else {
-        return false;
-    };
-    if padding.iter().any(|b| *b != 0) {
-        return false;
-    }
-    let Some((one, salt)) = split(rest, 1) else {
-        return false;
-    };
-    if one != [0x01] || salt.len() != s_len {
-        return false;
-    }
-    let m_hash = hash.digest(message);
-    let h2 = hash.digest_parts(&[&[0u8; 8], &m_hash, salt]);
-    subtle::ConstantTimeEq::ct_eq(h2.as_slice(), h).into()
-}
-
-fn split(bytes: &[u8], at: usize) -> Option<(&[u8], &[u8])> {
-    Some((bytes.get(..at)?, bytes.get(at..)?))
+    super::rsa_fast::verify_ps(&key.fast, hash, message, signature)
 }
 
 #[cfg(test)]
@@ -388,7 +219,7 @@ mod tests {
         assert!(RsaKey::from_components(&n, &[]).unwrap_err().contains("greater than 1"));
         assert!(RsaKey::from_components(&n, &[1, 0, 0]).unwrap_err().contains("even"));
         let huge = [0xffu8; 9];
-        assert!(RsaKey::from_components(&n, &huge).unwrap_err().contains("at most 33"));
+        assert!(RsaKey::from_components(&n, &huge).unwrap_err().contains("at most 32"));
         assert!(RsaKey::from_components(&n, &[3, 0, 0, 0, 1])
             .unwrap_err()
             .contains("too large"));
@@ -427,24 +258,6 @@ mod tests {
         assert_eq!(public_op(&key, &one).unwrap(), one, "1^e = 1, left-padded to k bytes");
         assert!(!verify_pkcs1v15(&key, HashAlg::Sha256, b"x", &[]));
         assert!(!verify_pss(&key, HashAlg::Sha256, b"x", &one));
-    }
-
-    #[test]
-    fn pkcs1_encoding_is_compared_in_full() {
-        let msg = b"hello";
-        let mut em = vec![0x00, 0x01];
-        em.resize(2 + 256 - 3 - 51, 0xff);
-        em.push(0);
-        em.extend_from_slice(HashAlg::Sha256.digest_info_prefix());
-        em.extend_from_slice(&Sha256::digest(msg));
-        assert_eq!(em.len(), 256);
-        assert!(emsa_pkcs1v15_matches(&em, HashAlg::Sha256, msg));
-        assert!(!emsa_pkcs1v15_matches(&em, HashAlg::Sha384, msg));
-        assert!(!emsa_pkcs1v15_matches(&em, HashAlg::Sha256, b"hellO"));
-        let mut bad = em.clone();
-        bad[5] = 0xfe;
-        assert!(!emsa_pkcs1v15_matches(&bad, HashAlg::Sha256, msg));
-        assert!(!emsa_pkcs1v15_matches(&em[..40], HashAlg::Sha256, msg));
     }
 
     #[test]

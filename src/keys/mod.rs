@@ -548,7 +548,7 @@ mod tests {
         assert!(
             only_rejection(json!({"kty": "RSA", "n": RFC7638_N, "e": "AQAAAAAAAAAB"}))
                 .reason
-                .contains("at most 33")
+                .contains("at most 32")
         );
         assert_eq!(
             set(vec![json!({"kty": "RSA", "n": RFC7638_N, "e": "Aw"})]).keys.len(),

@@ -176,6 +176,11 @@ struct PolicyArgs {
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 struct EvaluateArgs {
     issuer: Option<String>,
+    /// Epoch seconds (the JS wrapper converts Dates); default now. Used by dialects that check times (Vault).
+    current_date: Option<f64>,
+    octo_sts_domain: Option<String>,
+    /// `"legacy"` (`^` + p + `$`) or `"grouped"` (`^(?:p)$`).
+    octo_sts_anchoring: Option<String>,
 }
 
 /// A compiled trust policy, reused across many evaluations.
@@ -211,7 +216,20 @@ impl WasmPolicy {
             let text = json_text(&claims, "the claims", ErrorCode::InvalidArgument)?;
             let claims = json::parse_object(&text, json::DEFAULT_MAX_DEPTH)
                 .map_err(|e| Error::invalid_argument(format!("the claims must be a JSON object: {e}")))?;
-            Ok(self.inner.evaluate(&claims, &EvalContext { provider: args.issuer.map(|i| crate::policy::provider_from_issuer(&i)) }))
+            let octo_sts_anchoring = match args.octo_sts_anchoring.as_deref() {
+                None | Some("legacy") => crate::policy::OctoStsAnchoring::Legacy,
+                Some("grouped") => crate::policy::OctoStsAnchoring::Grouped,
+                Some(other) => {
+                    return Err(Error::invalid_argument(format!("octoStsAnchoring must be \"legacy\" or \"grouped\", got {other:?}")))
+                }
+            };
+            let ctx = EvalContext {
+                provider: args.issuer.map(|i| crate::policy::provider_from_issuer(&i)),
+                now: Some(args.current_date.unwrap_or_else(now_seconds)),
+                octo_sts_domain: args.octo_sts_domain,
+                octo_sts_anchoring,
+            };
+            Ok(self.inner.evaluate(&claims, &ctx))
         };
         to_js(&run().map_err(to_js_error)?)
     }

@@ -1,0 +1,71 @@
+//! AWS IAM role trust policies (`sts:AssumeRoleWithWebIdentity`), as described in policy-semantics.md §1.
+//!
+//! - [`parse`] compiles a document (every rejection carries a JSON path),
+//! - [`keys`] is the one table of condition keys AWS exposes per provider,
+//! - [`operators`] names the condition operators and parses their typed values,
+//! - [`vars`] handles policy variables, [`eval`] evaluates and traces, [`lint`] finds risky policies.
+//!
+#![doc = include_str!("SEMANTICS.md")]
+
+pub mod eval;
+pub mod keys;
+pub mod lint;
+pub mod operators;
+pub mod parse;
+pub mod vars;
+
+use serde_json::{Map, Value};
+
+use crate::error::Error;
+use crate::policy::trace::{Decision, DecisionKind, ElementTrace, Lint};
+use crate::policy::EvalContext;
+
+/// The dialect's stable name.
+pub const DIALECT: &str = "aws";
+
+/// A compiled AWS trust policy.
+#[derive(Clone, Debug)]
+pub struct AwsPolicy {
+    compiled: parse::Compiled,
+    lints: Vec<Lint>,
+    action_traces: Vec<ElementTrace>,
+}
+
+impl AwsPolicy {
+    pub fn parse(doc: &Value) -> Result<AwsPolicy, Error> {
+        let compiled = parse::compile(doc)?;
+        let lints = lint::static_lints(&compiled);
+        let action_traces = compiled.statements.iter().map(eval::action_trace).collect();
+        Ok(AwsPolicy {
+            compiled,
+            lints,
+            action_traces,
+        })
+    }
+
+    pub fn lints(&self) -> &[Lint] {
+        &self.lints
+    }
+
+    pub fn version(&self) -> parse::Version {
+        self.compiled.version
+    }
+
+    pub fn statement_count(&self) -> usize {
+        self.compiled.statements.len()
+    }
+
+    pub fn evaluate(&self, claims: &Map<String, Value>, ctx: &EvalContext) -> Decision {
+        eval::evaluate(
+            &self.compiled,
+            &self.lints,
+            &self.action_traces,
+            claims,
+            ctx,
+        )
+    }
+
+    pub fn decide(&self, claims: &Map<String, Value>, ctx: &EvalContext) -> DecisionKind {
+        eval::decide(&self.compiled, &eval::Env::new(claims, ctx))
+    }
+}
