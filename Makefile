@@ -3,7 +3,8 @@
 #   make build   release wasm → wasm-bindgen → a complete npm package in pkg/ (generated files in pkg/dist/): the
 #                default module (verify, keys, AWS policy, check) and the full one (`oidc-trust/full`: + the other
 #                policy dialects and the test issuer)
-#   make test    Rust tests (native), dependency-tree check, build, JS tests against the built package
+#   make test    Rust tests (native), dependency-tree check, build, JS tests against the built package, and the
+#                end-to-end tests (packed tarball in Node/Deno/Bun/workerd/Chromium, oidc-provider, CLI, types)
 #   make demo    verify the bundled GitHub Actions token against GitHub's JWKS and print what was checked
 #   make bench   verify throughput against jose, fast-jwt and jsonwebtoken; size; cold start; memory; issue 6's table
 #
@@ -38,6 +39,8 @@ WASM_RAW_FULL := $(TARGET_DIR)/full/$(WASM_TARGET)/release/oidc_trust.wasm
 DIST_FULL_WASM := $(DIST)/oidc_trust_full_bg.wasm
 DIST_FULL_GLUE := $(DIST)/oidc_trust_full.js
 DIST_FULL_CJS := $(DIST)/full.cjs
+DIST_INLINE := $(DIST)/oidc_trust_inline.js
+DIST_FULL_INLINE := $(DIST)/oidc_trust_full_inline.js
 PKG_SOURCES := $(wildcard pkg/src/*.js) pkg/package.json pkg/index.d.ts
 NODE_STAMP := node_modules/.package-lock.json
 
@@ -48,8 +51,8 @@ WASM_OPT := node_modules/.bin/wasm-opt
 WASM_OPT_FLAGS := -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 	--enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: build test test-rust test-deps-tree test-js test-types demo bench bench-memory tools wasm-target wasm-bindgen-cli \
-	node-deps clean
+.PHONY: build test test-rust test-deps-tree test-js test-types test-e2e e2e-deps test-browser demo bench \
+	bench-memory bench-runtimes tools wasm-target wasm-bindgen-cli node-deps clean www serve presets fuzz
 
 # ---------------------------------------------------------------------------------------------------------------
 # Tools
@@ -76,7 +79,7 @@ $(NODE_STAMP): package.json package-lock.json
 # ---------------------------------------------------------------------------------------------------------------
 # Build
 
-build: $(DIST_CJS) $(DIST_FULL_CJS) pkg/README.md
+build: $(DIST_CJS) $(DIST_INLINE) $(DIST_FULL_CJS) $(DIST_FULL_INLINE) pkg/README.md
 
 # Cargo decides whether the wasm is stale; it leaves the file untouched when nothing changed.
 # The default module has no `dialects` and no `test-issuer` (issue 8: verify-only users do not pay for them).
@@ -119,6 +122,13 @@ $(DIST_FULL_CJS): $(DIST_FULL_GLUE) $(DIST_FULL_WASM) $(PKG_SOURCES) | node-deps
 		"--banner:js=const __oidc_trust_module_url = require('node:url').pathToFileURL(__filename).href;" \
 		--outfile=$@
 
+# The browser entry's fallback when a bundler does not emit the .wasm asset (see pkg/src/browser.js).
+$(DIST_INLINE): $(DIST_WASM) scripts/inline-wasm.mjs
+	$(NODE) scripts/inline-wasm.mjs $(DIST_WASM) $@
+
+$(DIST_FULL_INLINE): $(DIST_FULL_WASM) scripts/inline-wasm.mjs
+	$(NODE) scripts/inline-wasm.mjs $(DIST_FULL_WASM) $@
+
 pkg/README.md: README.md
 	cp README.md $@
 
@@ -127,7 +137,7 @@ FORCE:
 # ---------------------------------------------------------------------------------------------------------------
 # Test
 
-test: test-rust test-deps-tree build test-types test-js
+test: test-rust test-deps-tree build test-types test-js test-e2e test-browser
 
 test-rust:
 	$(CARGO) test
@@ -147,14 +157,64 @@ test-types: build
 test-js: build
 	$(NODE) --test tests/js/
 
+# End-to-end tools live in their own lockfile (tests/e2e/package.json): a real OpenID Provider and the runtimes,
+# whose binaries ship inside npm packages (deno, bun, workerd); Chromium is Debian's.
+E2E_STAMP := tests/e2e/node_modules/.package-lock.json
+
+e2e-deps: $(E2E_STAMP)
+	@bash scripts/ensure-chromium.sh
+
+# `npm install`, not `npm ci`: npm leaves the other platforms' optional binary packages (@deno/darwin-*, …) out of
+# the lockfile, and `npm ci` then refuses the lockfile as out of sync. Versions are pinned exactly in package.json.
+$(E2E_STAMP): tests/e2e/package.json tests/e2e/package-lock.json
+	cd tests/e2e && $(NPM) install --no-audit --no-fund
+	@touch $@
+
+# The suites spawn runtimes and servers; one file at a time keeps the 2-core machine responsive.
+test-e2e: build e2e-deps | node-deps
+	$(NODE) --test --test-concurrency=1 tests/e2e/
+
 # ---------------------------------------------------------------------------------------------------------------
 # Demo and bench
 
 demo: build
 	$(NODE) scripts/demo.mjs
 
+# ---------------------------------------------------------------------------------------------------------------
+# Playground (www/): a static folder built from the package's browser entry, served on 127.0.0.1
+
+WWW_NODE_STAMP := www/node_modules/.package-lock.json
+
+$(WWW_NODE_STAMP): www/package.json www/package-lock.json
+	$(NPM) ci --prefix www --no-audit --no-fund
+	@touch $@
+
+www: build
+	$(NODE) scripts/build-www.mjs
+
+# PORT=8787 by default; PORT=0 picks any free port.
+serve: www
+	$(NODE) scripts/serve.mjs
+
+test-browser: www $(WWW_NODE_STAMP)
+	bash scripts/ensure-chromium.sh
+	$(NODE) --test tests/browser/
+
+# Regenerates the playground's minted presets (the real GitHub token preset is copied from shared/vectors).
+presets: $(WWW_NODE_STAMP)
+	$(NODE) scripts/gen-presets.mjs $(OIDC_TRUST_SHARED)/vectors
+
+# cargo-fuzz targets (nightly): every target for FUZZ_SECONDS (default 30) on a corpus seeded from the vectors.
+fuzz:
+	bash fuzz/run.sh
+
 bench: build
 	$(NODE) bench/verify.mjs
+	$(MAKE) --no-print-directory bench-runtimes
+
+# Cache-hit throughput against fast-jwt's cache, the packed tarball's size, and import → first verify per runtime.
+bench-runtimes: build e2e-deps
+	$(NODE) bench/runtimes.mjs
 
 # The memory part of `make bench` alone: wasm memory and RSS across BENCH_MEMORY_N (default 1M) verifications.
 bench-memory: build
