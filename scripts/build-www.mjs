@@ -22,7 +22,10 @@ function fail(msg) {
   process.exit(1);
 }
 
-/** The browser entry of the package: exports["."] resolved with the browser, import, default conditions. */
+/**
+ * The browser entry of the package: exports["./full"] (the playground needs every policy dialect and the test
+ * issuer), or exports["."] for a package without that entry, resolved with the browser, import, default conditions.
+ */
 function browserEntry(pkgJson) {
   const pick = (node) => {
     if (typeof node === 'string') return node;
@@ -33,7 +36,8 @@ function browserEntry(pkgJson) {
     return undefined;
   };
   const exp = pkgJson.exports;
-  const dot = exp && typeof exp === 'object' && '.' in exp ? exp['.'] : exp;
+  const subpath = exp && typeof exp === 'object' ? ['./full', '.'].find((p) => p in exp) : undefined;
+  const dot = subpath ? exp[subpath] : exp;
   return pick(dot) ?? (typeof pkgJson.browser === 'string' ? pkgJson.browser : undefined) ?? pkgJson.module ?? pkgJson.main;
 }
 

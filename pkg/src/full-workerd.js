@@ -1,4 +1,4 @@
-// `oidc-trust/full`, Cloudflare Workers (workerd) entry: the default entry's API over the full wasm module, which adds the
+// `oidc-trust/full`, Cloudflare Workers entry: the default entry's API over the full wasm module, which adds the
 // policy dialects beyond AWS (Vault, octo-sts, Entra, Google Cloud WIF) and the test issuer (its own instance).
 // This file is workerd.js with the module's file names changed; see there for how this runtime loads the wasm.
 import module from '../dist/oidc_trust_full_bg.wasm';

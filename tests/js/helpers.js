@@ -8,8 +8,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as jose from 'jose';
 import * as oidc from 'oidc-trust';
+// The full entry: the same API plus the policy dialects beyond AWS and createTestIssuer (its own wasm module).
+import * as full from 'oidc-trust/full';
 
-export { oidc, jose };
+export { oidc, full, jose };
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Shared test vectors: `$OIDC_TRUST_SHARED`, default `../shared` beside the repository. */

@@ -6,10 +6,12 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { oidc } from './helpers.js';
+import { full, oidc } from './helpers.js';
 import { faultServer, json, slow, status } from './remote-server.js';
 
-const { createRemoteJWKSet, createTestIssuer, createVerifier, verifyAsync, checkAsync, verify, check, KeySet, OidcTrustError } = oidc;
+// createTestIssuer is in the full module (`oidc-trust/full`); everything else comes from the default entry.
+const { createTestIssuer } = full;
+const { createRemoteJWKSet, createVerifier, verifyAsync, checkAsync, verify, check, KeySet, OidcTrustError } = oidc;
 
 const ISSUER_A = createTestIssuer({ alg: 'ES256', kid: 'key-a' });
 const ISSUER_B = createTestIssuer({ alg: 'ES256', kid: 'key-b' });
