@@ -1,7 +1,7 @@
 //! JWS signature verification against a key set (`compact_verify`) and JWT verification (`verify` =
 //! `compact_verify` + the claim rules).
 
-use crate::alg::{verify_signature, Alg};
+use crate::alg::Alg;
 use crate::claims::{self, VerifyOptions};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::{Key, KeySet};
@@ -118,7 +118,7 @@ fn verify_signature_with_set<'k>(jws: &Jws<'_>, alg: Alg, keys: &'k KeySet) -> R
             .with_alg(alg.name()));
     }
     let message = jws.signing_input.as_bytes();
-    if let Some(key) = candidates.iter().copied().find(|k| verify_signature(alg, &k.public, message, &jws.signature)) {
+    if let Some(key) = candidates.iter().copied().find(|k| keys.verify_signature(alg, k, message, &jws.signature)) {
         return Ok(key);
     }
     if candidates.len() > 1 {

@@ -5,7 +5,9 @@ pub mod ecdsa;
 pub mod rsa;
 pub mod rsa_fast;
 
-pub use backend::{ec_coordinate_len, hmac_min_key_len, verify_signature, PublicKey, PureBackend, SignatureBackend};
+pub use backend::{
+    ec_coordinate_len, hmac_min_key_len, verify_signature, Backend, PublicKey, PureBackend, SignatureBackend,
+};
 
 /// JWS algorithms this library verifies. `none` is deliberately absent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
