@@ -2,8 +2,14 @@
 import { readFileSync } from 'node:fs';
 import * as wasm from '../dist/oidc_trust.js';
 import { createApi } from './api.js';
+import { attachNativeBackend } from './native.js';
+
+// Signatures run in node:crypto by default (`backend: 'auto'`): same verdicts as wasm on every Wycheproof and minted
+// vector (tests/js/native-backend.test.js) and several times faster. Bun resolves this entry too, but its
+// node:crypto (BoringSSL) has not been through that test yet, so there 'auto' stays on wasm; 'native' still works.
+const AUTO_NATIVE = !process.versions.bun;
 
 wasm.initSync({ module: readFileSync(new URL('../dist/oidc_trust_bg.wasm', import.meta.url)) });
 
-export const { decode, verify, compactVerify, check, KeySet, Policy } = createApi(wasm);
+export const { decode, verify, compactVerify, check, KeySet, Policy } = createApi(wasm, { native: { attach: attachNativeBackend, auto: AUTO_NATIVE } });
 export { OidcTrustError } from './errors.js';

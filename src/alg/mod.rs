@@ -138,4 +138,12 @@ mod tests {
         assert_eq!(Alg::from_name("rs256"), None);
         assert_eq!(Alg::from_name("Ed25519"), None);
     }
+
+    /// The wasm binding's native backend passes `alg as u32` and the JS side reads names from `ALL` by it.
+    #[test]
+    fn discriminants_are_positions_in_all() {
+        for (i, alg) in Alg::ALL.iter().enumerate() {
+            assert_eq!(*alg as u32 as usize, i);
+        }
+    }
 }
