@@ -124,7 +124,7 @@ function sizes() {
   const gz = (buf) => gzipSync(buf, { level: 9 }).length;
   const wasm = file('oidc_trust_bg.wasm');
   const glue = file('oidc_trust.js');
-  const wrapper = Buffer.concat(['api.js', 'errors.js', 'node.js'].map((f) => readFileSync(join(ROOT, 'pkg', 'src', f))));
+  const wrapper = Buffer.concat(['api.js', 'errors.js', 'node.js', 'native.js'].map((f) => readFileSync(join(ROOT, 'pkg', 'src', f))));
   return [
     ['oidc_trust_bg.wasm', wasm.length, gz(wasm)],
     ['wasm + wasm-bindgen glue', wasm.length + glue.length, gz(wasm) + gz(glue)],
