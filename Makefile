@@ -1,7 +1,8 @@
 # oidc-trust — build, test, demo and bench.
 #
 #   make build   release wasm → wasm-bindgen → a complete npm package in pkg/ (generated files in pkg/dist/)
-#   make test    Rust tests (native), dependency-tree check, build, JS tests against the built package
+#   make test    Rust tests (native), dependency-tree check, build, JS tests against the built package, and the
+#                end-to-end tests (packed tarball in Node/Deno/Bun/workerd/Chromium, oidc-provider, CLI, types)
 #   make demo    verify the bundled GitHub Actions token against GitHub's JWKS and print what was checked
 #   make bench   verify throughput against jose, fast-jwt and jsonwebtoken; size; cold start
 #
@@ -31,6 +32,7 @@ DIST := pkg/dist
 DIST_WASM := $(DIST)/oidc_trust_bg.wasm
 DIST_GLUE := $(DIST)/oidc_trust.js
 DIST_CJS := $(DIST)/node.cjs
+DIST_INLINE := $(DIST)/oidc_trust_inline.js
 PKG_SOURCES := $(wildcard pkg/src/*.js) pkg/package.json pkg/index.d.ts
 NODE_STAMP := node_modules/.package-lock.json
 
@@ -41,8 +43,8 @@ WASM_OPT := node_modules/.bin/wasm-opt
 WASM_OPT_FLAGS := -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 	--enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: build test test-rust test-deps-tree test-js test-types demo bench tools wasm-target wasm-bindgen-cli \
-	node-deps clean
+.PHONY: build test test-rust test-deps-tree test-js test-types test-e2e e2e-deps test-browser demo bench \
+	bench-runtimes tools wasm-target wasm-bindgen-cli node-deps clean www serve presets
 
 # ---------------------------------------------------------------------------------------------------------------
 # Tools
@@ -69,7 +71,7 @@ $(NODE_STAMP): package.json package-lock.json
 # ---------------------------------------------------------------------------------------------------------------
 # Build
 
-build: $(DIST_CJS) pkg/README.md
+build: $(DIST_CJS) $(DIST_INLINE) pkg/README.md
 
 # Cargo decides whether the wasm is stale; it leaves the file untouched when nothing changed.
 $(WASM_RAW): wasm-target FORCE
@@ -93,6 +95,10 @@ $(DIST_CJS): $(DIST_GLUE) $(DIST_WASM) $(PKG_SOURCES) | node-deps
 		"--banner:js=const __oidc_trust_module_url = require('node:url').pathToFileURL(__filename).href;" \
 		--outfile=$@
 
+# The browser entry's fallback when a bundler does not emit the .wasm asset (see pkg/src/browser.js).
+$(DIST_INLINE): $(DIST_WASM) scripts/inline-wasm.mjs
+	$(NODE) scripts/inline-wasm.mjs $(DIST_WASM) $@
+
 pkg/README.md: README.md
 	cp README.md $@
 
@@ -101,7 +107,7 @@ FORCE:
 # ---------------------------------------------------------------------------------------------------------------
 # Test
 
-test: test-rust test-deps-tree build test-types test-js
+test: test-rust test-deps-tree build test-types test-js test-e2e test-browser
 
 test-rust:
 	$(CARGO) test
@@ -121,14 +127,60 @@ test-types: build
 test-js: build
 	$(NODE) --test tests/js/
 
+# End-to-end tools live in their own lockfile (tests/e2e/package.json): a real OpenID Provider and the runtimes,
+# whose binaries ship inside npm packages (deno, bun, workerd); Chromium is Debian's.
+E2E_STAMP := tests/e2e/node_modules/.package-lock.json
+
+e2e-deps: $(E2E_STAMP)
+	@bash scripts/ensure-chromium.sh
+
+# `npm install`, not `npm ci`: npm leaves the other platforms' optional binary packages (@deno/darwin-*, …) out of
+# the lockfile, and `npm ci` then refuses the lockfile as out of sync. Versions are pinned exactly in package.json.
+$(E2E_STAMP): tests/e2e/package.json tests/e2e/package-lock.json
+	cd tests/e2e && $(NPM) install --no-audit --no-fund
+	@touch $@
+
+# The suites spawn runtimes and servers; one file at a time keeps the 2-core machine responsive.
+test-e2e: build e2e-deps | node-deps
+	$(NODE) --test --test-concurrency=1 tests/e2e/
+
 # ---------------------------------------------------------------------------------------------------------------
 # Demo and bench
 
 demo: build
 	$(NODE) scripts/demo.mjs
 
+# ---------------------------------------------------------------------------------------------------------------
+# Playground (www/): a static folder built from the package's browser entry, served on 127.0.0.1
+
+WWW_NODE_STAMP := www/node_modules/.package-lock.json
+
+$(WWW_NODE_STAMP): www/package.json www/package-lock.json
+	$(NPM) ci --prefix www --no-audit --no-fund
+	@touch $@
+
+www: build
+	$(NODE) scripts/build-www.mjs
+
+# PORT=8787 by default; PORT=0 picks any free port.
+serve: www
+	$(NODE) scripts/serve.mjs
+
+test-browser: www $(WWW_NODE_STAMP)
+	bash scripts/ensure-chromium.sh
+	$(NODE) --test tests/browser/
+
+# Regenerates the playground's minted presets (the real GitHub token preset is copied from shared/vectors).
+presets: $(WWW_NODE_STAMP)
+	$(NODE) scripts/gen-presets.mjs $(OIDC_TRUST_SHARED)/vectors
+
 bench: build
 	$(NODE) bench/verify.mjs
+	$(MAKE) --no-print-directory bench-runtimes
+
+# Cache-hit throughput against fast-jwt's cache, the packed tarball's size, and import → first verify per runtime.
+bench-runtimes: build e2e-deps
+	$(NODE) bench/runtimes.mjs
 
 clean:
 	rm -rf $(DIST) pkg/README.md pkg/*.tgz

@@ -245,7 +245,11 @@ export type CheckOptions = VerifyOptions & {
   policy?: Policy | string | object;
   /** With `jwks`: accept `oct` keys, as `KeySet.fromJwks`'s option. */
   allowSymmetric?: boolean;
-} & ({ jwks: string | JSONWebKeySet; keySet?: never } | { keySet: KeySet; jwks?: never });
+} & (
+    | { jwks: string | JSONWebKeySet; keySet?: never; keys?: never }
+    | { keySet: KeySet; jwks?: never; keys?: never }
+    | { keys: KeySet; jwks?: never; keySet?: never }
+  );
 
 export interface ErrorData extends ErrorDetails {
   code: ErrorCode;
@@ -267,6 +271,7 @@ export interface CheckResult<C extends JWTClaims = JWTClaims> {
 /** Runs decode → keys → signature → claims → policy. Never throws for a bad token; API misuse throws. */
 export function check<C extends JWTClaims = JWTClaims>(token: string | Uint8Array, options: CheckOptions): CheckResult<C>;
 
+
 // ---------------------------------------------------------------------------------------------------------------
 // Errors
 
@@ -284,7 +289,8 @@ export type ErrorCode =
   | 'ERR_JWT_CLAIM_VALIDATION_FAILED'
   | 'ERR_POLICY_INVALID'
   | 'ERR_INVALID_ARGUMENT'
-  | 'ERR_INTERNAL';
+  | 'ERR_INTERNAL'
+  | RemoteErrorCode;
 
 export interface ErrorDetails {
   /** The claim that failed (`exp`, `aud`, …). */
@@ -302,6 +308,10 @@ export interface ErrorDetails {
   column?: number;
   /** Position inside an expression. */
   position?: number;
+  /** HTTP status of a failed key set or discovery fetch. */
+  status?: number;
+  /** The URL of a failed key set or discovery fetch. */
+  url?: string;
 }
 
 export class OidcTrustError extends Error implements ErrorDetails {
@@ -318,5 +328,172 @@ export class OidcTrustError extends Error implements ErrorDetails {
   line?: number;
   column?: number;
   position?: number;
+  status?: number;
+  url?: string;
+  /** With the async API and a remote key set: the status of the keys the token was checked against. */
+  jwks?: JwksStatus;
   toJSON(): ErrorData & { name: 'OidcTrustError' };
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Remote key sets, the asynchronous API and configured verifiers
+
+/** Errors of fetching keys: the issuer, not the token, is at fault. */
+export type RemoteErrorCode = 'ERR_JWKS_TIMEOUT' | 'ERR_JWKS_FETCH_FAILED' | 'ERR_JWKS_INVALID' | 'ERR_DISCOVERY_INVALID';
+
+export interface RemoteJWKSetOptions {
+  /** Fetch timeout. Default 5 s. */
+  timeout?: Duration;
+  /** Longest a fetched key set is used before it is refetched. Default 10 min; a shorter `Cache-Control: max-age` wins. */
+  maxAge?: Duration;
+  /** Least time between two fetches (an unknown `kid` or an issuer that is down cannot cause more). Default 30 s. */
+  cooldown?: Duration;
+  /** How long past its max age a key set is still served while the issuer cannot be reached. Default 1 h. */
+  maxStale?: Duration;
+  /** Allow `http:` URLs (loopback tests only). Default false: only `https:`. */
+  allowInsecure?: boolean;
+  /** Extra request headers. */
+  headers?: Record<string, string>;
+  /** A `fetch` implementation (default: the global one). */
+  fetch?: (input: string, init: { headers: Record<string, string>; signal: AbortSignal; redirect: 'follow' }) => Promise<Response>;
+  /** Hooks to keep the fetched key set across cold starts (e.g. in a KV store). Failures of either are ignored. */
+  persist?: {
+    load(): RemoteJWKSetSnapshot | undefined | null | Promise<RemoteJWKSetSnapshot | undefined | null>;
+    save(snapshot: RemoteJWKSetSnapshot): void | Promise<void>;
+  };
+}
+
+/** What `persist.save` receives and `persist.load` returns: plain JSON. */
+export interface RemoteJWKSetSnapshot {
+  version: 1;
+  /** The configured JWKS URL or issuer; a snapshot of another source is ignored. */
+  source: string;
+  /** The JWKS URL it came from. */
+  uri: string;
+  /** The JWKS as fetched (JSON text). */
+  jwks: string;
+  /** Epoch seconds. */
+  fetchedAt: number;
+  /** Epoch seconds after which it is refetched. */
+  expiresAt: number;
+}
+
+/** How fresh the keys behind a result were. */
+export interface JwksStatus {
+  /** The JWKS URL. */
+  uri: string;
+  /** Epoch seconds of the fetch. */
+  fetchedAt: number;
+  /** Seconds since the fetch. */
+  age: number;
+  /** True when the key set is past its max age (served because the issuer could not be reached). */
+  stale: boolean;
+}
+
+/** An issuer's key set, fetched and refreshed as needed. Use it with the async API or `createVerifier`. */
+export interface RemoteJWKSet {
+  /** The issuer, when created with `{ issuer }`. */
+  readonly issuer: string | undefined;
+  /** The JWKS URL (known after discovery when created with `{ issuer }`). */
+  readonly uri: string | undefined;
+  /** The loaded snapshot for the synchronous API, or undefined before the first load. */
+  current(): KeySet | undefined;
+  /** Loads when needed (max age, cooldown, maxStale) and returns the snapshot. */
+  getKeySet(): Promise<KeySet>;
+  /** Fetches now, ignoring the cooldown; rejects when the fetch fails (no stale fallback). */
+  reload(): Promise<KeySet>;
+  /** Status of the loaded snapshot, or undefined before the first load. */
+  status(): JwksStatus | undefined;
+  readonly [Symbol.toStringTag]: 'RemoteJWKSet';
+}
+
+/** A key set fetched from `url` (`https:`), or found through OIDC discovery of `issuer`. */
+export function createRemoteJWKSet(source: string | URL | { issuer: string }, options?: RemoteJWKSetOptions): RemoteJWKSet;
+
+/** Keys for the asynchronous API: a local `KeySet` or a remote set. */
+export type Keys = KeySet | RemoteJWKSet;
+
+export interface AsyncVerifyResult<C extends JWTClaims = JWTClaims> extends VerifyResult<C> {
+  /** Present when the keys came from a remote set. */
+  jwks?: JwksStatus;
+}
+
+export interface AsyncCheckResult<C extends JWTClaims = JWTClaims> extends CheckResult<C> {
+  /** Present when the keys came from a remote set. */
+  jwks?: JwksStatus;
+}
+
+/**
+ * `verify` with a `KeySet` or a remote key set (fetched as needed; on an unknown `kid`, one refetch subject to the
+ * cooldown). Rejects with the token's error code, or with a `RemoteErrorCode` when the keys cannot be had.
+ */
+export function verifyAsync<C extends JWTClaims = JWTClaims>(token: string | Uint8Array, keys: Keys, options?: VerifyOptions): Promise<AsyncVerifyResult<C>>;
+
+export type AsyncCheckOptions = VerifyOptions & {
+  policy?: Policy | string | object;
+  allowSymmetric?: boolean;
+} & (
+    | { keys: Keys; keySet?: never; jwks?: never }
+    | { keySet: KeySet; keys?: never; jwks?: never }
+    | { jwks: string | JSONWebKeySet; keys?: never; keySet?: never }
+  );
+
+/** `check` with remote keys too. A bad token is a result; keys that cannot be fetched reject (`RemoteErrorCode`). */
+export function checkAsync<C extends JWTClaims = JWTClaims>(token: string | Uint8Array, options: AsyncCheckOptions): Promise<AsyncCheckResult<C>>;
+
+export interface VerifierCacheOptions {
+  /** Most tokens remembered (oldest evicted first). Default 1000. */
+  maxEntries?: number;
+}
+
+export type VerifierOptions = VerifyOptions & {
+  keys: Keys;
+  /** A trust policy for `check`/`checkAsync`, compiled once. */
+  policy?: Policy | string | object;
+  /**
+   * Remember verified tokens (keyed by SHA-256 of the whole token) until `exp` or eviction. Time claims are
+   * re-checked on every hit; entries verified by a key that left the key set are dropped. Off by default.
+   */
+  cache?: boolean | VerifierCacheOptions;
+};
+
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  size: number;
+}
+
+/** Options (and a policy) parsed once; one call per token — the shape a worker wants per request. */
+export interface Verifier {
+  /** Synchronous: needs `keys` to be a `KeySet`. */
+  verify<C extends JWTClaims = JWTClaims>(token: string | Uint8Array): VerifyResult<C>;
+  verifyAsync<C extends JWTClaims = JWTClaims>(token: string | Uint8Array): Promise<AsyncVerifyResult<C>>;
+  /** Synchronous: needs `keys` to be a `KeySet`. */
+  check<C extends JWTClaims = JWTClaims>(token: string | Uint8Array): CheckResult<C>;
+  checkAsync<C extends JWTClaims = JWTClaims>(token: string | Uint8Array): Promise<AsyncCheckResult<C>>;
+  /** Null without a cache. */
+  cacheStats(): CacheStats | null;
+  clearCache(): void;
+}
+
+export function createVerifier(options: VerifierOptions): Verifier;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Test issuer
+
+export interface TestIssuerOptions {
+  /** Default `ES256`. */
+  alg?: 'ES256' | 'EdDSA' | 'RS256';
+  kid?: string;
+}
+
+/** A throw-away key pair that signs tokens, for tests and the playground. Never for production tokens. */
+export interface TestIssuer {
+  readonly alg: 'ES256' | 'EdDSA' | 'RS256';
+  readonly kid: string;
+  /** The public JWKS (one key). */
+  readonly jwks: JSONWebKeySet;
+  sign(claims: JWTClaims, header?: Record<string, unknown>): string;
+}
+
+export function createTestIssuer(options?: TestIssuerOptions): TestIssuer;

@@ -3,7 +3,7 @@
 //! claims even when an earlier stage failed, so a person debugging sees every problem at once (`ok` and
 //! `stage` still say the token was not accepted).
 
-use crate::claims::VerifyOptions;
+use crate::claims::{self, VerifyOptions};
 use crate::error::{Error, ErrorCode};
 use crate::keys::KeySet;
 use crate::policy::{Decision, EvalContext, Policy};
@@ -77,25 +77,98 @@ pub fn check(token: &str, keys: KeySource<'_>, policy: Option<&Policy>, opts: &V
         let ctx = EvalContext { now: Some(opts.current_date.unwrap_or(now)), ..Default::default() };
         result.policy = Some(policy.evaluate(claims, &ctx));
     }
-    let outcome = match keys {
+    let signed = match keys {
         KeySource::Failed(e) => Err(e),
-        KeySource::Parsed(ks) => verify::verify(token, ks, opts, now),
+        KeySource::Parsed(ks) => verify::verify_signed_jwt(token, ks, opts),
     };
+    let outcome = signed.and_then(|v| {
+        result.key = Some(v.key);
+        claims::validate(&v.header, &v.claims, opts, opts.current_date.unwrap_or(now))
+    });
     match outcome {
         Err(e) => {
             result.stage = stage_of(&e);
             result.error = Some(e);
         }
-        Ok(v) => {
-            result.key = Some(v.key);
-            match &result.policy {
-                Some(d) if !d.allowed() => result.stage = Stage::Policy,
-                _ => {
-                    result.stage = Stage::Done;
-                    result.ok = true;
-                }
+        Ok(()) => match &result.policy {
+            Some(d) if !d.allowed() => result.stage = Stage::Policy,
+            _ => {
+                result.stage = Stage::Done;
+                result.ok = true;
             }
-        }
+        },
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::KeySetOptions;
+    use crate::mint::{TestIssuer, TestIssuerOptions};
+    use crate::policy::DialectChoice;
+    use serde_json::json;
+
+    const NOW: f64 = 1_700_000_000.0;
+    const POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+        "Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/oidc.fly.io/acme"},
+        "Action":"sts:AssumeRoleWithWebIdentity",
+        "Condition":{"StringEquals":{"oidc.fly.io/acme:aud":"sts.amazonaws.com"},"StringLike":{"oidc.fly.io/acme:sub":"acme:web:*"}}}]}"#;
+
+    fn setup() -> (TestIssuer, KeySet, Policy) {
+        let iss = TestIssuer::generate(&TestIssuerOptions::default()).unwrap();
+        let keys = KeySet::from_jwks_value(&iss.jwks(), &KeySetOptions::default()).unwrap();
+        (iss, keys, Policy::parse_str(POLICY, DialectChoice::Auto).unwrap())
+    }
+
+    fn sign(iss: &TestIssuer, sub: &str, exp: f64) -> String {
+        let claims = json!({"iss": "https://oidc.fly.io/acme", "aud": "sts.amazonaws.com", "sub": sub, "exp": exp});
+        iss.sign(claims.as_object().unwrap(), &Map::new()).unwrap()
+    }
+
+    #[test]
+    fn every_stage_is_reported_without_failing() {
+        let (iss, keys, policy) = setup();
+        let opts = VerifyOptions::default();
+        let run = |t: &str, ks: KeySource<'_>| check(t, ks, Some(&policy), &opts, NOW);
+
+        let ok = run(&sign(&iss, "acme:web:1", NOW + 60.0), KeySource::Parsed(&keys));
+        assert!(ok.ok && ok.stage == Stage::Done && ok.key.is_some() && ok.error.is_none());
+        assert!(ok.policy.as_ref().unwrap().allowed());
+
+        let bad = run("not.a.token", KeySource::Parsed(&keys));
+        assert_eq!((bad.ok, bad.stage, bad.error.unwrap().code), (false, Stage::Decode, ErrorCode::JwsInvalid));
+
+        let keyless = run(&sign(&iss, "acme:web:1", NOW + 60.0), KeySource::Failed(Error::new(ErrorCode::JwksInvalid, "x")));
+        assert_eq!(keyless.stage, Stage::Keys);
+        // The policy is still evaluated on the decoded claims, so a person sees both problems.
+        assert!(keyless.policy.is_some() && keyless.claims.is_some());
+
+        let (other, _, _) = setup();
+        let forged = run(&sign(&other, "acme:web:1", NOW + 60.0), KeySource::Parsed(&keys));
+        assert_eq!(forged.stage, Stage::Keys, "{:?}", forged.error); // other issuer's kid is unknown
+
+        let expired = run(&sign(&iss, "acme:web:1", NOW - 60.0), KeySource::Parsed(&keys));
+        assert_eq!((expired.stage, expired.error.as_ref().unwrap().code), (Stage::Claims, ErrorCode::JwtExpired));
+        assert!(expired.key.is_some(), "the key that verified the signature is reported even when claims fail");
+
+        let denied = run(&sign(&iss, "acme:api:1", NOW + 60.0), KeySource::Parsed(&keys));
+        assert!(!denied.ok);
+        assert_eq!(denied.stage, Stage::Policy);
+        assert!(denied.error.is_none());
+        assert!(!denied.policy.unwrap().allowed());
+    }
+
+    #[test]
+    fn tampered_signature_is_the_signature_stage() {
+        let (iss, keys, _) = setup();
+        let t = sign(&iss, "acme:web:1", NOW + 60.0);
+        let (input, sig) = t.rsplit_once('.').unwrap();
+        let mut sig = crate::token::b64url_decode(sig).unwrap();
+        sig[3] ^= 0x40;
+        let tampered = format!("{input}.{}", crate::token::b64url_encode(&sig));
+        let r = check(&tampered, KeySource::Parsed(&keys), None, &VerifyOptions::default(), NOW);
+        assert_eq!((r.stage, r.error.unwrap().code), (Stage::Signature, ErrorCode::SignatureVerificationFailed));
+        assert!(r.policy.is_none() && r.key.is_none());
+    }
 }

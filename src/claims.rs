@@ -5,7 +5,7 @@
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::type_name;
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
 /// `issuer`, `audience`, `subject`: a string or a list of accepted strings.
@@ -31,21 +31,37 @@ impl OneOrMany {
     }
 }
 
+/// An optional option that, when present, must hold a value: `issuer: null` (or `NaN`, which `JSON.stringify`
+/// turns into `null`) is an error, not "no issuer check". Absent fields still take the default.
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    Option::<T>::deserialize(d)?
+        .map(Some)
+        .ok_or_else(|| serde::de::Error::custom("null is not a valid value (leave the option out to use its default)"))
+}
+
 /// Options for `verify`, named as in jose. Times are seconds.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct VerifyOptions {
+    #[serde(deserialize_with = "present")]
     pub issuer: Option<OneOrMany>,
+    #[serde(deserialize_with = "present")]
     pub audience: Option<OneOrMany>,
+    #[serde(deserialize_with = "present")]
     pub algorithms: Option<Vec<String>>,
     pub clock_tolerance: f64,
+    #[serde(deserialize_with = "present")]
     pub max_token_age: Option<f64>,
     pub required_claims: Vec<String>,
+    #[serde(deserialize_with = "present")]
     pub subject: Option<String>,
+    #[serde(deserialize_with = "present")]
     pub typ: Option<String>,
     /// Epoch seconds. `None` means "now", which the caller (binding layer) fills in.
+    #[serde(deserialize_with = "present")]
     pub current_date: Option<f64>,
     pub require_expiration: bool,
+    #[serde(deserialize_with = "present")]
     pub max_token_size: Option<usize>,
     /// Extension header parameters the caller understands (`crit` may name only these).
     pub crit: Vec<String>,
@@ -431,5 +447,17 @@ mod tests {
         assert_eq!(o.clock_tolerance, 5.0);
         assert!(!o.require_expiration);
         assert!(serde_json::from_value::<VerifyOptions>(json!({"issuerr": "x"})).is_err());
+    }
+
+    /// Regression: `{ issuer: null }` (and `NaN`, which reaches us as `null`) used to deserialize as "no issuer
+    /// check" and silently accept any issuer; jose treats it as an expected value and rejects.
+    #[test]
+    fn null_option_values_are_errors_not_defaults() {
+        for name in ["issuer", "audience", "algorithms", "subject", "typ", "maxTokenAge", "currentDate", "maxTokenSize"] {
+            let e = serde_json::from_value::<VerifyOptions>(json!({ name: null })).unwrap_err();
+            assert!(e.to_string().contains("null is not a valid value"), "{name}: {e}");
+        }
+        let o: VerifyOptions = serde_json::from_value(json!({"issuer": "https://x"})).unwrap();
+        assert_eq!((o.audience, o.max_token_size), (None, None), "absent options keep their defaults");
     }
 }

@@ -131,7 +131,12 @@ fn verify_signature_with_set<'k>(jws: &Jws<'_>, alg: Alg, keys: &'k KeySet) -> R
     }
     Err(Error::new(
         ErrorCode::SignatureVerificationFailed,
-        format!("signature verification failed (alg {}, key kid {:?}, thumbprint {})", alg.name(), candidates[0].kid, candidates[0].thumbprint),
+        format!(
+            "signature verification failed (alg {}, key {}, thumbprint {})",
+            alg.name(),
+            candidates[0].kid.as_deref().map_or_else(|| "without kid".to_owned(), |k| format!("kid {k:?}")),
+            candidates[0].thumbprint
+        ),
     )
     .with_kid(kid)
     .with_alg(alg.name()))
@@ -155,11 +160,18 @@ fn verify_parsed<'k>(jws: &Jws<'_>, keys: &'k KeySet, opts: &VerifyOptions) -> R
 /// only when `opts.current_date` is absent.
 pub fn verify(token: &str, keys: &KeySet, opts: &VerifyOptions, now: f64) -> Result<VerifiedJwt> {
     opts.validate()?;
+    let verified = verify_signed_jwt(token, keys, opts)?;
+    claims::validate(&verified.header, &verified.claims, opts, opts.current_date.unwrap_or(now))?;
+    Ok(verified)
+}
+
+/// The JWS half of `verify` for a JWT: signature and `crit` checked, claims parsed as a JSON object, but the
+/// claim rules not yet applied (`check` uses this to report which key verified a token whose claims fail).
+pub fn verify_signed_jwt(token: &str, keys: &KeySet, opts: &VerifyOptions) -> Result<VerifiedJwt> {
     let dopts = decode_opts(opts);
     let jws = token::decode_jws(token, &dopts)?;
     let (alg, key) = verify_parsed(&jws, keys, opts)?;
     let claims = token::parse_claims(&jws.payload, &dopts)?;
-    claims::validate(&jws.header, &claims, opts, opts.current_date.unwrap_or(now))?;
     Ok(VerifiedJwt { key: key_ref(key, alg), header: jws.header, claims })
 }
 

@@ -6,6 +6,8 @@
 // policies lives in the Rust core, so no verdict is computed twice.
 
 import { OidcTrustError, toOidcTrustError, invalidArgument } from './errors.js';
+import { createRemoteKeySets, remoteController } from './remote.js';
+import { createAsyncApi, createTestIssuerFactory } from './verifier.js';
 
 export { OidcTrustError };
 
@@ -70,7 +72,7 @@ export function toEpochSeconds(value, option = 'currentDate') {
 }
 
 // Options the JS layer owns; everything else is passed through for the core to validate.
-const JS_ONLY_CHECK_OPTIONS = new Set(['jwks', 'keySet', 'policy']);
+const JS_ONLY_CHECK_OPTIONS = new Set(['jwks', 'keySet', 'keys', 'policy']);
 
 function verifyOptionsForWasm(options, { dropCheckOptions = false } = {}) {
   if (options === undefined || options === null) return undefined;
@@ -256,6 +258,12 @@ export function createApi(wasm, runtime = {}) {
   }
 
   function innerKeySet(keySet, fn) {
+    if (remoteController(keySet) !== undefined) {
+      throw invalidArgument(
+        `${fn} is synchronous and cannot fetch a remote key set: use ${fn}Async (or createVerifier(…).${fn}Async), or pass remoteKeySet.current(), its loaded snapshot`,
+        { path: 'keySet' },
+      );
+    }
     const inner = keySet !== null && typeof keySet === 'object' ? innerKeySets.get(keySet) : undefined;
     if (inner === undefined) {
       throw invalidArgument(`${fn} needs a KeySet from KeySet.fromJwks(jwks)`, { path: 'keySet' });
@@ -294,12 +302,14 @@ export function createApi(wasm, runtime = {}) {
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
       throw invalidArgument('check(token, options) needs options with `jwks` or `keySet`', { path: 'options' });
     }
-    const { jwks, keySet, policy } = options;
+    const { jwks, policy } = options;
+    if ([options.keys, options.keySet, jwks].filter((v) => v !== undefined).length > 1) {
+      throw invalidArgument('check(token, options) takes one of `keys`, `keySet` or `jwks`', { path: 'options' });
+    }
+    // `keys` is the name the async API and createVerifier use; here it must be a KeySet.
+    const keySet = options.keySet ?? options.keys;
     if (keySet === undefined && jwks === undefined) {
       throw invalidArgument('check(token, options) needs `jwks` or `keySet`', { path: 'options' });
-    }
-    if (keySet !== undefined && jwks !== undefined) {
-      throw invalidArgument('check(token, options) takes `jwks` or `keySet`, not both', { path: 'options' });
     }
     const inner = keySet === undefined ? undefined : innerKeySet(keySet, 'check');
     let policyInner;
@@ -319,7 +329,36 @@ export function createApi(wasm, runtime = {}) {
     return call(() => (policyInner ? policyInner.checkWithJwks(t, jwks, opts) : wasm.checkWithJwks(t, jwks, opts)));
   }
 
-  return { decode, verify, compactVerify, check, KeySet, Policy, OidcTrustError };
+  const innerPolicy = (policy) => innerPolicies.get(policy);
+  const { createRemoteJWKSet } = createRemoteKeySets({ KeySet, toSeconds });
+  const { verifyAsync, checkAsync, createVerifier } = createAsyncApi({
+    wasm,
+    call,
+    verify,
+    check,
+    Policy,
+    innerKeySet,
+    innerPolicy,
+    verifyOptionsForWasm,
+    tokenString,
+    errorData,
+  });
+  const createTestIssuer = createTestIssuerFactory({ wasm, call });
+
+  return {
+    decode,
+    verify,
+    compactVerify,
+    check,
+    verifyAsync,
+    checkAsync,
+    createVerifier,
+    createRemoteJWKSet,
+    createTestIssuer,
+    KeySet,
+    Policy,
+    OidcTrustError,
+  };
 }
 
 // `check` reports failures as data (`{ code, message, ...details }`), the same shape the core's check returns.

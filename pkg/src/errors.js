@@ -14,6 +14,8 @@ const DETAIL_FIELDS = [
   'line',
   'column',
   'position',
+  'status',
+  'url',
 ];
 
 export class OidcTrustError extends Error {

@@ -11,5 +11,20 @@ const AUTO_NATIVE = !process.versions.bun;
 
 wasm.initSync({ module: readFileSync(new URL('../dist/oidc_trust_bg.wasm', import.meta.url)) });
 
-export const { decode, verify, compactVerify, check, KeySet, Policy } = createApi(wasm, { native: { attach: attachNativeBackend, auto: AUTO_NATIVE } });
+// The export list is repeated in each entry on purpose: with `sideEffects: false`, a bundler drops an entry whose
+// exports all come from another module (`export *`), and the wasm initialisation with it. tests/js/entries.test.js
+// checks that the four lists agree.
+export const {
+  decode,
+  verify,
+  compactVerify,
+  check,
+  verifyAsync,
+  checkAsync,
+  createVerifier,
+  createRemoteJWKSet,
+  createTestIssuer,
+  KeySet,
+  Policy,
+} = createApi(wasm, { native: { attach: attachNativeBackend, auto: AUTO_NATIVE } });
 export { OidcTrustError } from './errors.js';

@@ -6,5 +6,20 @@ import { createApi } from './api.js';
 
 wasm.initSync({ module });
 
-export const { decode, verify, compactVerify, check, KeySet, Policy } = createApi(wasm);
+// The export list is repeated in each entry on purpose: with `sideEffects: false`, a bundler drops an entry whose
+// exports all come from another module (`export *`), and the wasm initialisation with it. tests/js/entries.test.js
+// checks that the four lists agree.
+export const {
+  decode,
+  verify,
+  compactVerify,
+  check,
+  verifyAsync,
+  checkAsync,
+  createVerifier,
+  createRemoteJWKSet,
+  createTestIssuer,
+  KeySet,
+  Policy,
+} = createApi(wasm);
 export { OidcTrustError } from './errors.js';

@@ -148,17 +148,6 @@ function githubClaims(extra = {}) {
   };
 }
 
-// The AWS engine (issue 3) lands separately; until then Policy.parse answers "not implemented" and these wait.
-const POLICY_ENGINE = (() => {
-  try {
-    Policy.parse(GITHUB_POLICY);
-    return true;
-  } catch (e) {
-    return !/not implemented/.test(e.message);
-  }
-})();
-const needsPolicy = POLICY_ENGINE ? {} : { skip: 'the AWS policy engine (issue 3) is not merged yet' };
-
 describe('Policy and check()', () => {
   let signer, keySet;
   before(async () => {
@@ -166,7 +155,7 @@ describe('Policy and check()', () => {
     keySet = KeySet.fromJwks({ keys: [signer.publicJwk] });
   });
 
-  test('Policy.parse → dialect, lints, evaluate', needsPolicy, () => {
+  test('Policy.parse → dialect, lints, evaluate', () => {
     const policy = Policy.parse(GITHUB_POLICY);
     assert.equal(policy.dialect, 'aws');
     assert.ok(Array.isArray(policy.lints));
@@ -178,12 +167,12 @@ describe('Policy and check()', () => {
     assert.equal(Policy.parse(JSON.stringify(GITHUB_POLICY), { dialect: 'aws' }).dialect, 'aws');
   });
 
-  test('a malformed policy throws ERR_POLICY_INVALID with a path', needsPolicy, () => {
+  test('a malformed policy throws ERR_POLICY_INVALID with a path', () => {
     const e = expectCode(() => Policy.parse({ Version: '2012-10-17', Statement: [{ Principal: '*' }] }), 'ERR_POLICY_INVALID');
     assert.equal(typeof e.path, 'string');
   });
 
-  test('check: token allowed by policy', needsPolicy, async () => {
+  test('check: token allowed by policy', async () => {
     const token = await signer.sign({}, githubClaims());
     const r = check(token, { keySet, policy: GITHUB_POLICY, currentDate: NOW, audience: 'sts.amazonaws.com' });
     assert.equal(r.stage, 'done', JSON.stringify(r.error));
@@ -192,7 +181,7 @@ describe('Policy and check()', () => {
     assert.equal(r.policy.decision, 'allow');
   });
 
-  test('check: token denied by policy is a result, not an exception', needsPolicy, async () => {
+  test('check: token denied by policy is a result, not an exception', async () => {
     const token = await signer.sign({}, githubClaims({ sub: 'repo:octo-org/other:ref:refs/heads/main' }));
     const r = check(token, { keySet, policy: Policy.parse(GITHUB_POLICY), currentDate: NOW });
     assert.equal(r.ok, false);

@@ -3,6 +3,7 @@
 import {
   check,
   compactVerify,
+  createTestIssuer,
   decode,
   KeySet,
   OidcTrustError,
@@ -14,6 +15,7 @@ import {
   type KeyInfo,
   type Lint,
   type RejectedKey,
+  type TestIssuer,
   type VerifyOptions,
 } from 'oidc-trust';
 
@@ -91,4 +93,10 @@ check(token, { jwks: '{}', keySet });
 // @ts-expect-error — the constructor is private: use KeySet.fromJwks
 new KeySet();
 
-console.log(alg, exp, thumbprints, reasons, repository, kid, payload, dialect, lints, verdict, matched);
+const issuer: TestIssuer = createTestIssuer({ alg: 'EdDSA' });
+const minted: string = issuer.sign({ sub: 'x' }, { typ: 'JWT' });
+const mintedKeys: KeySet = KeySet.fromJwks(issuer.jwks);
+// @ts-expect-error — HS256 is not a test-issuer algorithm
+createTestIssuer({ alg: 'HS256' });
+
+console.log(alg, exp, thumbprints, reasons, repository, kid, payload, dialect, lints, verdict, matched, minted, mintedKeys);

@@ -1,0 +1,32 @@
+// Every runtime entry exports the same names (each lists them: see the note in pkg/src/node.js), and those are the
+// names index.d.ts declares.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { REPO, oidc } from './helpers.js';
+
+const ENTRIES = ['node.js', 'browser.js', 'deno.js', 'workerd.js'];
+
+function exportedNames(source) {
+  const list = /export const \{([^}]*)\} = createApi\(wasm\);/.exec(source);
+  assert.ok(list, 'the entry exports a destructured createApi(wasm)');
+  const names = list[1].split(',').map((s) => s.trim()).filter(Boolean);
+  if (/export \{ OidcTrustError \} from '\.\/errors\.js';/.test(source)) names.push('OidcTrustError');
+  return names.sort();
+}
+
+test('the four entries export the same names as the Node build', () => {
+  const node = Object.keys(oidc).sort();
+  for (const entry of ENTRIES) {
+    assert.deepEqual(exportedNames(readFileSync(join(REPO, 'pkg', 'src', entry), 'utf8')), node, entry);
+  }
+});
+
+test('index.d.ts declares every exported name', () => {
+  const dts = readFileSync(join(REPO, 'pkg', 'index.d.ts'), 'utf8');
+  for (const name of Object.keys(oidc)) {
+    assert.match(dts, new RegExp(`export (declare )?(function|class) ${name}\\b`), name);
+  }
+});
