@@ -46,9 +46,9 @@ export interface KeySetOptions {
   /** Accept `kty: "oct"` keys (HS256/384/512). Off by default: a public JWKS never contains a shared secret. */
   allowSymmetric?: boolean;
   /**
-   * Where signatures are checked. `'auto'` (default): the runtime's synchronous `node:crypto` in Node, the wasm
-   * core elsewhere (browsers, workerd; Deno and Bun until their node:crypto has passed the differential tests).
-   * `'native'`: `node:crypto`, throws `ERR_JOSE_NOT_SUPPORTED` where there is none. `'wasm'`: the pure reference.
+   * Where signatures are checked. `'auto'` (default): the runtime's synchronous `node:crypto` in Node and Bun, the
+   * wasm core elsewhere (Deno, browsers, workerd). `'native'`: `node:crypto`, throws `ERR_JOSE_NOT_SUPPORTED` where
+   * it is not offered. `'wasm'`: the pure reference.
    * Decoding, key selection, the alg ↔ key binding and claims run in wasm either way; HMAC always does.
    */
   backend?: 'auto' | 'native' | 'wasm';

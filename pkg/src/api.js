@@ -129,7 +129,7 @@ const BACKENDS = ['auto', 'native', 'wasm'];
  * Builds the public API on an initialised wasm-bindgen module (the `--target web` glue after `initSync`/`init`).
  * @param {any} wasm
  * @param {{ native?: { attach: (inner: any, algNames: readonly string[]) => number, auto: boolean } }} [runtime]
- *   what the runtime offers beyond wasm: the Node and Deno entries pass pkg/src/native.js (`attach`) and whether
+ *   what the runtime offers beyond wasm: the Node entry (also Bun's) passes pkg/src/native.js (`attach`) and whether
  *   `backend: 'auto'` (the default) uses it there
  */
 export function createApi(wasm, runtime = {}) {
@@ -139,7 +139,7 @@ export function createApi(wasm, runtime = {}) {
   let algNames;
 
   // The signature backend of a new key set: `auto` is native where the entry says the runtime's node:crypto has
-  // passed the differential tests (Node), wasm elsewhere; `native` insists; `wasm` is the pure reference.
+  // passed the differential tests (Node, Bun), wasm elsewhere; `native` insists; `wasm` is the pure reference.
   function chooseBackend(inner, backend) {
     if (!BACKENDS.includes(backend)) {
       throw invalidArgument(`options.backend must be 'auto', 'native' or 'wasm', got ${JSON.stringify(backend)}`, {
@@ -150,7 +150,7 @@ export function createApi(wasm, runtime = {}) {
     }
     if (backend === 'wasm' || (backend === 'auto' && !native?.auto)) return;
     if (native === undefined) {
-      throw new OidcTrustError('ERR_JOSE_NOT_SUPPORTED', "backend 'native' needs a runtime with a synchronous node:crypto (Node, Deno, Bun); use 'auto' or 'wasm' here", {
+      throw new OidcTrustError('ERR_JOSE_NOT_SUPPORTED', "backend 'native' needs Node's or Bun's synchronous node:crypto; use 'auto' or 'wasm' here", {
         path: 'options.backend',
       });
     }

@@ -3,11 +3,10 @@
 import source wasmModule from '../dist/oidc_trust_bg.wasm';
 import * as wasm from '../dist/oidc_trust.js';
 import { createApi } from './api.js';
-import { attachNativeBackend } from './native.js';
 
-// Deno's node:crypto is its own implementation (not OpenSSL) and has not been through the differential test
-// (tests/js/native-backend.test.js) yet: `backend: 'auto'` stays on wasm here, `backend: 'native'` opts in.
-const AUTO_NATIVE = false;
+// No native signature backend here: Deno's node:crypto (2.9.6, its own Rust implementation) failed the differential
+// test (tests/js/native-backend.test.js): it accepts PS384/PS512 signatures whose value is ≥ the modulus (reduced
+// instead of refused) and refuses high-S secp256k1 signatures (72 Wycheproof vectors). Signatures stay in wasm.
 
 wasm.initSync({ module: wasmModule });
 
@@ -26,5 +25,5 @@ export const {
   createTestIssuer,
   KeySet,
   Policy,
-} = createApi(wasm, { native: { attach: attachNativeBackend, auto: AUTO_NATIVE } });
+} = createApi(wasm);
 export { OidcTrustError } from './errors.js';

@@ -13,6 +13,9 @@ import * as wasm from '../../pkg/dist/oidc_trust.js';
 import { attachNativeBackend } from '../../pkg/src/native.js';
 
 const { KeySet, verify, compactVerify, OidcTrustError } = oidc;
+// On Node every public key must go native. This file also runs under Bun (`bun test --timeout 60000`), whose
+// BoringSSL has no secp256k1: such keys stay on wasm there, which is the designed fallback.
+const ON_NODE = !process.versions.bun && globalThis.Deno === undefined;
 const ALG_NAMES = wasm.algorithmNames();
 
 const hex = (s) => Buffer.from(s, 'hex');
@@ -96,15 +99,17 @@ describe('Wycheproof primitive vectors: native and wasm backends agree on every 
             }
             continue;
           }
-          assert.equal(b.native.backend, hmac ? 'pure' : 'native', `${file}: backend of ${JSON.stringify(jwk).slice(0, 80)}`);
-          assert.equal(b.imported, hmac ? 0 : 1);
+          if (ON_NODE || b.imported > 0) {
+            assert.equal(b.native.backend, hmac ? 'pure' : 'native', `${file}: backend of ${JSON.stringify(jwk).slice(0, 80)}`);
+            assert.equal(b.imported, hmac ? 0 : 1);
+          }
           for (const t of tests) {
             const msg = hex(t.msg);
             const sig = hex(t.tag ?? t.sig);
             const pure = b.pure.verifySignature(0, alg, msg, sig);
             const native = b.native.verifySignature(0, alg, msg, sig);
             tally.vectors++;
-            if (!hmac) tally.native++;
+            if (b.imported > 0) tally.native++;
             tally[pure ? 'valid' : 'invalid']++;
             if (pure !== native) mismatches.push(`tc ${t.tcId} (${t.result}; ${t.comment}; ${JSON.stringify(t.flags)}): wasm ${pure}, native ${native}`);
             // The reference itself follows Wycheproof (the Rust tests check the same in detail).
@@ -126,7 +131,7 @@ describe('Wycheproof primitive vectors: native and wasm backends agree on every 
   test('totals', (t) => {
     const expected = WYCHEPROOF.reduce((n, [file]) => n + readJson(join(VECTORS, 'wycheproof', file)).numberOfTests, 0);
     assert.equal(totals.vectors, expected);
-    assert.ok(totals.native > 3000, `native vectors: ${totals.native}`);
+    assert.ok(totals.native > (ON_NODE ? 3600 : 3000), `native vectors: ${totals.native}`);
     t.diagnostic(`${totals.vectors} vectors, ${totals.native} of them on node:crypto; ${totals.refusedKeys} keys refused by the core`);
   });
 });
@@ -238,7 +243,8 @@ function derEncode(p1363) {
 
 describe('jose-minted tokens for every algorithm, and tampered variants, through both backends', () => {
   for (const alg of ALL_ALGS) {
-    test(alg, async () => {
+    test(alg, async (t) => {
+      if (alg === 'ES256K' && !crypto.getCurves().includes('secp256k1')) return t.skip('no secp256k1 in this runtime to mint with');
       const signer = await makeSigner(alg);
       const other = await makeSigner(alg, signer.kid); // same kid, different key
       const jwks = { keys: [signer.publicJwk] };
