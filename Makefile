@@ -44,7 +44,7 @@ WASM_OPT_FLAGS := -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --e
 	--enable-mutable-globals --enable-reference-types --enable-multivalue
 
 .PHONY: build test test-rust test-deps-tree test-js test-types test-e2e e2e-deps test-browser demo bench \
-	bench-runtimes tools wasm-target wasm-bindgen-cli node-deps clean www serve presets
+	bench-runtimes tools wasm-target wasm-bindgen-cli node-deps clean www serve presets fuzz
 
 # ---------------------------------------------------------------------------------------------------------------
 # Tools
@@ -173,6 +173,10 @@ test-browser: www $(WWW_NODE_STAMP)
 # Regenerates the playground's minted presets (the real GitHub token preset is copied from shared/vectors).
 presets: $(WWW_NODE_STAMP)
 	$(NODE) scripts/gen-presets.mjs $(OIDC_TRUST_SHARED)/vectors
+
+# cargo-fuzz targets (nightly): every target for FUZZ_SECONDS (default 30) on a corpus seeded from the vectors.
+fuzz:
+	bash fuzz/run.sh
 
 bench: build
 	$(NODE) bench/verify.mjs
