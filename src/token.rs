@@ -30,6 +30,8 @@ pub struct Jws<'a> {
     pub kid: Option<String>,
     /// `BASE64URL(header) || '.' || BASE64URL(payload)`, the bytes the signature covers.
     pub signing_input: &'a str,
+    /// The decoded header: UTF-8 JSON text of an object with unique member names (checked).
+    pub header_json: Vec<u8>,
     pub payload: Vec<u8>,
     pub signature: Vec<u8>,
 }
@@ -163,7 +165,15 @@ pub fn decode_jws<'a>(token: &'a str, opts: &DecodeOptions) -> Result<Jws<'a>> {
     };
     let payload = seg("payload", p)?;
     let signature = seg("signature", s)?;
-    Ok(Jws { header, alg, kid, signing_input: &token[..h.len() + 1 + p.len()], payload, signature })
+    Ok(Jws {
+        header,
+        alg,
+        kid,
+        signing_input: &token[..h.len() + 1 + p.len()],
+        header_json: header_bytes,
+        payload,
+        signature,
+    })
 }
 
 /// Parses a JWS payload as a JWT claims set (a JSON object).

@@ -192,7 +192,12 @@ pub fn verify(token: JsValue, key_set: &WasmKeySet, options_: JsValue) -> JsResu
         let opts = verify_options(&options_)?;
         verify::verify(&token_arg(&token)?, &key_set.inner, &opts, now_seconds())
     };
-    to_js(&run().map_err(to_js_error)?)
+    verified_to_js(&run().map_err(to_js_error)?)
+}
+
+/// A verified JWT crosses as one JSON text that splices in the token's own header and payload.
+fn verified_to_js(v: &verify::VerifiedJwt) -> JsResult<JsValue> {
+    js_sys::JSON::parse(&v.to_json())
 }
 
 #[wasm_bindgen(js_name = compactVerify)]
@@ -386,7 +391,7 @@ impl WasmVerifier {
 
     pub fn verify(&mut self, token: JsValue, key_set: &WasmKeySet) -> JsResult<JsValue> {
         let token = token_arg(&token).map_err(to_js_error)?;
-        to_js(&self.inner.verify(&token, &key_set.inner, now_seconds()).map_err(to_js_error)?)
+        verified_to_js(&self.inner.verify(&token, &key_set.inner, now_seconds()).map_err(to_js_error)?)
     }
 
     pub fn check(&mut self, token: JsValue, key_set: &WasmKeySet) -> JsResult<JsValue> {
