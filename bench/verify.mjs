@@ -94,9 +94,17 @@ function contenders({ alg, jwk, pem, token }) {
   const jwks = { keys: [jwk] };
   const rows = [];
 
-  const keySet = oidc.KeySet.fromJwks(jwks, { allowSymmetric: alg === 'HS256' });
+  const keySet = oidc.KeySet.fromJwks(jwks, { allowSymmetric: alg === 'HS256', backend: 'wasm' });
   const ours = { issuer: ISSUER, audience: AUDIENCE, algorithms: [alg] };
   rows.push({ name: 'oidc-trust verify', fn: () => oidc.verify(token, keySet, ours), key: 'ours' });
+  // The native signature backend (node:crypto; HMAC stays in wasm, so HS256 measures the same path twice).
+  const nativeSet = oidc.KeySet.fromJwks(jwks, { allowSymmetric: alg === 'HS256', backend: 'native' });
+  rows.push({ name: `oidc-trust verify (${nativeSet.backend} backend)`, fn: () => oidc.verify(token, nativeSet, ours), vsFast: true, key: 'native' });
+  // Options parsed once, like fast-jwt's createVerifier: the like-for-like row for the fast-jwt ratio.
+  if (oidc.createVerifier) {
+    const verifier = oidc.createVerifier({ keys: nativeSet, ...ours });
+    rows.push({ name: `oidc-trust createVerifier (${nativeSet.backend})`, fn: () => verifier.verify(token), vsFast: true, key: 'nativeVerifier' });
+  }
   const cached = cachedVerifier(keySet, jwks, alg === 'HS256', ours);
   cached.verify(token);
   rows.push({ name: `oidc-trust ${cached.via} (cache hit)`, fn: () => cached.verify(token), key: 'oursCached' });
@@ -113,7 +121,7 @@ function contenders({ alg, jwk, pem, token }) {
   try {
     const uncached = createVerifier({ ...fastOptions, cache: false });
     uncached(token);
-    rows.push({ name: 'fast-jwt createVerifier (uncached)', fn: () => uncached(token), key: 'fast' });
+    rows.push({ name: 'fast-jwt createVerifier (uncached)', fn: () => uncached(token), key: 'fast', fastUncached: true });
     const fastCached = createVerifier({ ...fastOptions, cache: true });
     fastCached(token);
     rows.push({ name: 'fast-jwt createVerifier (cache hit)', fn: () => fastCached(token), key: 'fastCached' });
@@ -138,7 +146,7 @@ function sizes() {
   const dist = join(ROOT, 'pkg', 'dist');
   const file = (name) => readFileSync(join(dist, name));
   const gz = (buf) => gzipSync(buf, { level: 9 }).length;
-  const wrapper = Buffer.concat(['api.js', 'errors.js', 'node.js'].map((f) => readFileSync(join(ROOT, 'pkg', 'src', f))));
+  const wrapper = Buffer.concat(['api.js', 'errors.js', 'node.js', 'native.js'].map((f) => readFileSync(join(ROOT, 'pkg', 'src', f))));
   const rows = [];
   for (const [label, base] of [['default', 'oidc_trust'], ['full', 'oidc_trust_full']]) {
     const wasm = file(`${base}_bg.wasm`);
@@ -259,6 +267,7 @@ for (const alg of ['RS256', 'ES256', 'EdDSA', 'HS256']) {
   byAlg[alg] = s;
   const rows = contenders(s);
   let joseOps;
+  let fastOps;
   const results = [];
   fig[alg] = {};
   for (const row of rows) {
@@ -268,11 +277,13 @@ for (const alg of ['RS256', 'ES256', 'EdDSA', 'HS256']) {
     }
     const ops = await measure(row.fn, row.isAsync);
     if (row.jose) joseOps = ops;
+    if (row.fastUncached) fastOps = ops;
     fig[alg][row.jose ? 'jose' : row.key] = ops;
-    results.push([row.name, ops]);
+    results.push([row.name, ops, undefined, row.vsFast]);
   }
-  for (const [name, ops, skip] of results) {
-    const cell = ops === null ? `n/a (${skip.slice(0, 60)})` : `${fmt(ops).padStart(7)} ops/s  ${(ops / joseOps).toFixed(2).padStart(6)}× jose`;
+  for (const [name, ops, skip, vsFast] of results) {
+    let cell = ops === null ? `n/a (${skip.slice(0, 60)})` : `${fmt(ops).padStart(7)} ops/s  ${(ops / joseOps).toFixed(2).padStart(6)}× jose`;
+    if (vsFast && ops !== null && fastOps) cell += `  ${(ops / fastOps).toFixed(2).padStart(5)}× fast-jwt uncached`;
     console.log(`  ${alg.padEnd(6)} ${name.padEnd(38)} ${cell}`);
   }
 }
@@ -327,14 +338,18 @@ const targets = [
   ['ES256, pure wasm', ops(fig.ES256.ours), `jose ${ops(fig.ES256.jose)}`, ratio(fig.ES256.ours, fig.ES256.jose), '≥ 0.5× jose', (r) => r >= 0.5],
   ['EdDSA, pure wasm', ops(fig.EdDSA.ours), `jose ${ops(fig.EdDSA.jose)}`, ratio(fig.EdDSA.ours, fig.EdDSA.jose), '≥ 1.0× jose', (r) => r >= 1],
   ['HS256', ops(fig.HS256.ours), `fast-jwt ${ops(fig.HS256.fast)}`, ratio(fig.HS256.ours, fig.HS256.fast), '≥ 1.0× fast-jwt uncached', (r) => r >= 1],
-  ...['RS256', 'ES256', 'EdDSA'].map((alg) => [
-    `${alg} native crypto`,
-    'n/a (no native backend in this build)',
-    `fast-jwt ${ops(fig[alg].fast)}`,
-    NaN,
-    '≥ 1.0× fast-jwt uncached',
-    () => false,
-  ]),
+  ...['RS256', 'ES256', 'EdDSA'].map((alg) => {
+    // Like for like with fast-jwt's createVerifier: options parsed once (createVerifier on the native backend).
+    const native = fig[alg].nativeVerifier ?? fig[alg].native;
+    return [
+      `${alg} native crypto`,
+      `${ops(native)} (verify() ${ops(fig[alg].native)})`,
+      `fast-jwt ${ops(fig[alg].fast)}`,
+      ratio(native, fig[alg].fast),
+      '≥ 1.0× fast-jwt uncached',
+      (r) => r >= 1,
+    ];
+  }),
   ...['RS256', 'ES256', 'EdDSA', 'HS256'].map((alg) => [
     `cache hit, ${alg}`,
     ops(fig[alg].oursCached),
