@@ -13,7 +13,6 @@ fi
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version 0.13.2
 python3 seed-corpus.py
 mkdir -p logs
-cargo +nightly fuzz build -O
 for t in $targets; do
   echo "fuzz: $t (${seconds}s, runs limit $runs)"
   # -timeout: one input taking over 10 s is a finding; -rss_limit_mb: so is 2 GiB of memory.

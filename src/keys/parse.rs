@@ -1,6 +1,5 @@
 //! One JWK (RFC 7517/7518/8037) into a [`Key`], or the reason it cannot be used.
 
-use base64ct::{Base64UrlUnpadded, Encoding};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -41,12 +40,10 @@ pub fn b64url_decode(s: &str) -> Result<Vec<u8>, &'static str> {
     if s.contains('+') || s.contains('/') {
         return Err("uses '+' or '/' (standard base64, not base64url)");
     }
-    Base64UrlUnpadded::decode_vec(s).map_err(|_| "is not valid base64url")
+    crate::token::b64url_decode(s).ok_or("is not valid base64url")
 }
 
-pub fn b64url_encode(bytes: &[u8]) -> String {
-    Base64UrlUnpadded::encode_string(bytes)
-}
+pub use crate::token::b64url_encode;
 
 /// Reads the `kid` of a JWK if it is a string, for error reports about keys that fail to parse.
 pub(super) fn kid_of(v: &Value) -> Option<String> {
