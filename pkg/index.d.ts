@@ -45,6 +45,13 @@ export function decode<C extends JWTClaims = JWTClaims>(token: string | Uint8Arr
 export interface KeySetOptions {
   /** Accept `kty: "oct"` keys (HS256/384/512). Off by default: a public JWKS never contains a shared secret. */
   allowSymmetric?: boolean;
+  /**
+   * Where signatures are checked. `'auto'` (default): the runtime's synchronous `node:crypto` in Node and Bun, the
+   * wasm core elsewhere (Deno, browsers, workerd). `'native'`: `node:crypto`, throws `ERR_JOSE_NOT_SUPPORTED` where
+   * it is not offered. `'wasm'`: the pure reference.
+   * Decoding, key selection, the alg ↔ key binding and claims run in wasm either way; HMAC always does.
+   */
+  backend?: 'auto' | 'native' | 'wasm';
 }
 
 /** A usable key of a `KeySet`. */
@@ -74,6 +81,8 @@ export class KeySet {
   static fromJwks(jwks: string | JSONWebKeySet, options?: KeySetOptions): KeySet;
   readonly keys: readonly KeyInfo[];
   readonly rejected: readonly RejectedKey[];
+  /** `'native'` when at least one of the set's keys is checked by `node:crypto`, else `'wasm'`. */
+  readonly backend: 'native' | 'wasm';
 }
 
 export interface JSONWebKeySet {

@@ -1,7 +1,7 @@
 //! JWS signature verification against a key set (`compact_verify`) and JWT verification (`verify` =
 //! `compact_verify` + the claim rules).
 
-use crate::alg::{verify_signature, Alg};
+use crate::alg::Alg;
 use crate::claims::{self, VerifyOptions};
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys::{Key, KeySet};
@@ -35,6 +35,35 @@ pub struct VerifiedJwt {
     pub header: Map<String, Value>,
     pub claims: Map<String, Value>,
     pub key: KeyRef,
+    /// The token's own header and payload JSON texts, already checked to be objects with unique members.
+    #[serde(skip)]
+    pub header_json: Vec<u8>,
+    #[serde(skip)]
+    pub claims_json: Vec<u8>,
+}
+
+impl VerifiedJwt {
+    /// `{"header":…,"claims":…,"key":…}` as JSON text, splicing in the token's own header and payload texts
+    /// instead of re-serializing the parsed maps: the binding layer hands this to `JSON.parse`, which then
+    /// yields exactly what jose's `JSON.parse` of the payload would.
+    pub fn to_json(&self) -> String {
+        let key = serde_json::to_string(&self.key).unwrap_or_else(|_| "null".to_owned());
+        let (Ok(header), Ok(claims)) = (core::str::from_utf8(&self.header_json), core::str::from_utf8(&self.claims_json)) else {
+            return serde_json::to_string(self).unwrap_or_default();
+        };
+        if header.is_empty() || claims.is_empty() {
+            return serde_json::to_string(self).unwrap_or_default();
+        }
+        let mut out = String::with_capacity(header.len() + claims.len() + key.len() + 32);
+        out.push_str("{\"header\":");
+        out.push_str(header);
+        out.push_str(",\"claims\":");
+        out.push_str(claims);
+        out.push_str(",\"key\":");
+        out.push_str(&key);
+        out.push('}');
+        out
+    }
 }
 
 fn decode_opts(opts: &VerifyOptions) -> DecodeOptions {
@@ -118,7 +147,7 @@ fn verify_signature_with_set<'k>(jws: &Jws<'_>, alg: Alg, keys: &'k KeySet) -> R
             .with_alg(alg.name()));
     }
     let message = jws.signing_input.as_bytes();
-    if let Some(key) = candidates.iter().copied().find(|k| verify_signature(alg, &k.public, message, &jws.signature)) {
+    if let Some(key) = candidates.iter().copied().find(|k| keys.verify_signature(alg, k, message, &jws.signature)) {
         return Ok(key);
     }
     if candidates.len() > 1 {
@@ -172,7 +201,7 @@ pub fn verify_signed_jwt(token: &str, keys: &KeySet, opts: &VerifyOptions) -> Re
     let jws = token::decode_jws(token, &dopts)?;
     let (alg, key) = verify_parsed(&jws, keys, opts)?;
     let claims = token::parse_claims(&jws.payload, &dopts)?;
-    Ok(VerifiedJwt { key: key_ref(key, alg), header: jws.header, claims })
+    Ok(VerifiedJwt { key: key_ref(key, alg), header: jws.header, claims, header_json: jws.header_json, claims_json: jws.payload })
 }
 
 #[cfg(test)]
@@ -182,6 +211,24 @@ mod tests {
 
     fn hdr(v: Value) -> Map<String, Value> {
         v.as_object().cloned().unwrap()
+    }
+
+    #[test]
+    fn to_json_splices_the_tokens_own_texts() {
+        use crate::keys::KeySetOptions;
+        use crate::mint::{TestIssuer, TestIssuerOptions};
+        let iss = TestIssuer::generate(&TestIssuerOptions::default()).unwrap();
+        let keys = KeySet::from_jwks_value(&iss.jwks(), &KeySetOptions::default()).unwrap();
+        let claims = json!({"sub": "a", "big": 12345678901234567890u64, "nested": {"x": [1, 2.5, "é"]}, "exp": 2e9});
+        let t = iss.sign(claims.as_object().unwrap(), &Map::new()).unwrap();
+        let v = verify(&t, &keys, &VerifyOptions::default(), 1.7e9).unwrap();
+        let spliced: Value = serde_json::from_str(&v.to_json()).unwrap();
+        assert_eq!(spliced, serde_json::to_value(&v).unwrap());
+        assert_eq!(spliced["claims"], claims);
+        assert_eq!(spliced["key"]["thumbprint"], keys.keys[0].thumbprint.as_str());
+        // Without the raw texts (a hand-built value) it falls back to serializing the maps.
+        let bare = VerifiedJwt { header_json: Vec::new(), claims_json: Vec::new(), ..v };
+        assert_eq!(serde_json::from_str::<Value>(&bare.to_json()).unwrap(), spliced);
     }
 
     #[test]

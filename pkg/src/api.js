@@ -131,13 +131,40 @@ function tokenString(token, code = 'ERR_JWS_INVALID') {
 // Handed out by `createApi` so that instances are only made through the static factories.
 const CONSTRUCT = Symbol('oidc-trust.construct');
 
+const BACKENDS = ['auto', 'native', 'wasm'];
+
 /**
  * Builds the public API on an initialised wasm-bindgen module (the `--target web` glue after `initSync`/`init`).
  * @param {any} wasm
+ * @param {{ native?: { attach: (inner: any, algNames: readonly string[]) => number, auto: boolean } }} [runtime]
+ *   what the runtime offers beyond wasm: the Node entry (also Bun's) passes pkg/src/native.js (`attach`) and whether
+ *   `backend: 'auto'` (the default) uses it there
  */
-export function createApi(wasm) {
+export function createApi(wasm, runtime = {}) {
   const innerKeySets = new WeakMap();
   const innerPolicies = new WeakMap();
+  const native = runtime.native;
+  let algNames;
+
+  // The signature backend of a new key set: `auto` is native where the entry says the runtime's node:crypto has
+  // passed the differential tests (Node, Bun), wasm elsewhere; `native` insists; `wasm` is the pure reference.
+  function chooseBackend(inner, backend) {
+    if (!BACKENDS.includes(backend)) {
+      throw invalidArgument(`options.backend must be 'auto', 'native' or 'wasm', got ${JSON.stringify(backend)}`, {
+        path: 'options.backend',
+        expected: BACKENDS,
+        actual: String(backend),
+      });
+    }
+    if (backend === 'wasm' || (backend === 'auto' && !native?.auto)) return;
+    if (native === undefined) {
+      throw new OidcTrustError('ERR_JOSE_NOT_SUPPORTED', "backend 'native' needs Node's or Bun's synchronous node:crypto; use 'auto' or 'wasm' here", {
+        path: 'options.backend',
+      });
+    }
+    algNames ??= wasm.algorithmNames();
+    native.attach(inner, algNames);
+  }
 
   class KeySet {
     #keys;
@@ -151,14 +178,26 @@ export function createApi(wasm) {
     /**
      * Parses a JWKS (JSON text or object) once. Bad keys are listed in `rejected`, not thrown.
      * @param {string | object} jwks
-     * @param {{ allowSymmetric?: boolean }} [options]
+     * @param {{ allowSymmetric?: boolean, backend?: 'auto' | 'native' | 'wasm' }} [options]
      */
     static fromJwks(jwks, options) {
       if (typeof jwks !== 'string' && (jwks === null || typeof jwks !== 'object')) {
         throw new OidcTrustError('ERR_JWKS_INVALID', `a JWKS must be a JSON string or an object, got ${jwks === null ? 'null' : typeof jwks}`);
       }
-      const opts = plainOptions(options, 'KeySet.fromJwks');
-      return new KeySet(CONSTRUCT, call(() => wasm.WasmKeySet.fromJwks(jwks, opts)));
+      const { backend = 'auto', ...opts } = plainOptions(options, 'KeySet.fromJwks') ?? {};
+      const inner = call(() => wasm.WasmKeySet.fromJwks(jwks, opts));
+      try {
+        chooseBackend(inner, backend);
+      } catch (error) {
+        inner.free();
+        throw toOidcTrustError(error);
+      }
+      return new KeySet(CONSTRUCT, inner);
+    }
+
+    /** @returns {'native' | 'wasm'} where this set's signatures are checked */
+    get backend() {
+      return innerKeySets.get(this).backend === 'native' ? 'native' : 'wasm';
     }
 
     /** @returns {readonly object[]} `{ kid, kty, alg, use, crv, thumbprint }` of each usable key */

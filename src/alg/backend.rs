@@ -5,6 +5,7 @@
 //! anything that does not fit (wrong key family for the algorithm, wrong signature length, malformed values).
 
 use core::fmt;
+use std::sync::Arc;
 
 use jwt_compact::alg::{Ed25519, Es256, Es256k, Hs256, Hs256Key, Hs384, Hs384Key, Hs512, Hs512Key};
 use jwt_compact::{Algorithm, AlgorithmSignature};
@@ -143,6 +144,35 @@ impl PublicKey {
         }
     }
 
+    /// The RFC 7638 required members of a public key (`kty` plus `n`/`e`, `crv`/`x`/`y` or `crv`/`x`, canonical
+    /// base64url), for a backend that imports the key itself. `None` for HMAC secrets: they never leave the core.
+    pub fn public_jwk(&self) -> Option<serde_json::Map<String, serde_json::Value>> {
+        use crate::keys::b64url_encode;
+        let mut m = serde_json::Map::new();
+        let mut put = |k: &str, v: String| m.insert(k.to_owned(), serde_json::Value::String(v));
+        match self {
+            PublicKey::Rsa(k) => {
+                put("kty", "RSA".into());
+                put("n", b64url_encode(&k.n_bytes()));
+                put("e", b64url_encode(&k.e_bytes()));
+            }
+            PublicKey::Ed25519(k) => {
+                put("kty", "OKP".into());
+                put("crv", "Ed25519".into());
+                put("x", b64url_encode(k.as_ref()));
+            }
+            PublicKey::Oct(_) => return None,
+            _ => {
+                let (KeyFamily::Ec(curve), Some((x, y))) = (self.family(), self.ec_coordinates()) else { return None };
+                put("kty", "EC".into());
+                put("crv", curve.jwk_name().into());
+                put("x", b64url_encode(&x));
+                put("y", b64url_encode(&y));
+            }
+        }
+        Some(m)
+    }
+
     /// Whether this key can ever verify `alg`: right family and, for HMAC, a secret at least as long as the hash
     /// output (RFC 7518 §3.2).
     pub fn supports(&self, alg: Alg) -> bool {
@@ -172,8 +202,16 @@ pub fn hmac_min_key_len(alg: Alg) -> usize {
 }
 
 /// Where signature primitives run. Pure Rust is the default and the reference.
-pub trait SignatureBackend {
-    fn verify(&self, alg: Alg, key: &PublicKey, message: &[u8], signature: &[u8]) -> bool;
+///
+/// `handle` names the key within its key set (the JWK's index in the document), so that a backend holding its
+/// own copy of each key, imported once when the set was built, can find it; the pure backend ignores it.
+/// Key selection and the alg ↔ key binding happen before a backend is asked; a backend must still answer `false`
+/// for a key that does not [support](PublicKey::supports) `alg`, exactly as the pure one does.
+pub trait SignatureBackend: Send + Sync {
+    fn verify(&self, alg: Alg, key: &PublicKey, handle: usize, message: &[u8], signature: &[u8]) -> bool;
+
+    /// A short name for diagnostics ("pure", "native").
+    fn name(&self) -> &'static str;
 }
 
 /// The pure-Rust backend: jwt-compact's algorithms where it has them, our own ES384/ES512 and RSA padding.
@@ -181,7 +219,11 @@ pub trait SignatureBackend {
 pub struct PureBackend;
 
 impl SignatureBackend for PureBackend {
-    fn verify(&self, alg: Alg, key: &PublicKey, message: &[u8], signature: &[u8]) -> bool {
+    fn name(&self) -> &'static str {
+        "pure"
+    }
+
+    fn verify(&self, alg: Alg, key: &PublicKey, _handle: usize, message: &[u8], signature: &[u8]) -> bool {
         match (alg, key) {
             (Alg::RS256, PublicKey::Rsa(k)) => rsa::verify_pkcs1v15(k, HashAlg::Sha256, message, signature),
             (Alg::RS384, PublicKey::Rsa(k)) => rsa::verify_pkcs1v15(k, HashAlg::Sha384, message, signature),
@@ -222,8 +264,41 @@ fn verify_with<A: Algorithm>(alg: &A, key: &A::VerifyingKey, message: &[u8], sig
     }
 }
 
+/// The pure backend on one key: the reference every other backend is tested against.
 pub fn verify_signature(alg: Alg, key: &PublicKey, message: &[u8], signature: &[u8]) -> bool {
-    PureBackend.verify(alg, key, message, signature)
+    PureBackend.verify(alg, key, 0, message, signature)
+}
+
+/// The backend a key set verifies with: [`PureBackend`] unless a binding installed another one (the wasm
+/// binding's node:crypto backend). Cloning a key set shares its backend.
+#[derive(Clone, Default)]
+pub struct Backend(Option<Arc<dyn SignatureBackend>>);
+
+impl Backend {
+    pub fn custom(backend: Arc<dyn SignatureBackend>) -> Backend {
+        Backend(Some(backend))
+    }
+
+    pub fn is_pure(&self) -> bool {
+        self.0.is_none()
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.0.as_deref().map_or("pure", |b| b.name())
+    }
+
+    pub fn verify(&self, alg: Alg, key: &PublicKey, handle: usize, message: &[u8], signature: &[u8]) -> bool {
+        match &self.0 {
+            None => PureBackend.verify(alg, key, handle, message, signature),
+            Some(b) => b.verify(alg, key, handle, message, signature),
+        }
+    }
+}
+
+impl fmt::Debug for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Backend({})", self.name())
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@ pub mod ecdsa;
 pub mod rsa;
 pub mod rsa_fast;
 
-pub use backend::{ec_coordinate_len, hmac_min_key_len, verify_signature, PublicKey, PureBackend, SignatureBackend};
+pub use backend::{
+    ec_coordinate_len, hmac_min_key_len, verify_signature, Backend, PublicKey, PureBackend, SignatureBackend,
+};
 
 /// JWS algorithms this library verifies. `none` is deliberately absent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -135,5 +137,13 @@ mod tests {
         assert_eq!(Alg::from_name("none"), None);
         assert_eq!(Alg::from_name("rs256"), None);
         assert_eq!(Alg::from_name("Ed25519"), None);
+    }
+
+    /// The wasm binding's native backend passes `alg as u32` and the JS side reads names from `ALL` by it.
+    #[test]
+    fn discriminants_are_positions_in_all() {
+        for (i, alg) in Alg::ALL.iter().enumerate() {
+            assert_eq!(*alg as u32 as usize, i);
+        }
     }
 }

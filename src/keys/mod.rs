@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::alg::{hmac_min_key_len, Alg, KeyFamily, PublicKey};
+use crate::alg::{hmac_min_key_len, Alg, Backend, KeyFamily, PublicKey};
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{check_depth, parse_strict, type_name, DEFAULT_MAX_DEPTH};
 
@@ -55,6 +55,8 @@ pub struct RejectedKey {
 pub struct KeySet {
     pub keys: Vec<Key>,
     pub rejected: Vec<RejectedKey>,
+    /// Where this set's signatures are checked (pure Rust unless a binding installed a native backend).
+    backend: Backend,
 }
 
 /// What an algorithm needs, in words: "RSA", "EC P-256", "OKP Ed25519", "an oct (HMAC) key".
@@ -188,13 +190,28 @@ impl KeySet {
         match parse::parse_jwk(0, v, opts) {
             Ok(key) => Ok(KeySet {
                 keys: vec![key],
-                rejected: Vec::new(),
+                ..KeySet::default()
             }),
             Err(r) => {
                 let kid = parse::kid_of(v);
                 Err(Error::new(r.code, r.reason).with_kid(kid.as_deref()))
             }
         }
+    }
+
+    pub fn backend(&self) -> &Backend {
+        &self.backend
+    }
+
+    /// Installs the backend that checks this set's signatures. Everything else (decoding, key selection, the
+    /// alg ↔ key binding, claims) stays in the core whatever the backend.
+    pub fn set_backend(&mut self, backend: Backend) {
+        self.backend = backend;
+    }
+
+    /// Checks one signature with one of this set's keys, through the set's backend.
+    pub fn verify_signature(&self, alg: Alg, key: &Key, message: &[u8], signature: &[u8]) -> bool {
+        self.backend.verify(alg, &key.public, key.index, message, signature)
     }
 
     /// Keys that may verify a token with this `alg` (and `kid`, when the token names one), in set order.

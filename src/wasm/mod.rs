@@ -15,6 +15,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+mod native;
+
 type JsResult<T> = Result<T, JsValue>;
 
 /// The one place a core error becomes a JS value.
@@ -136,6 +138,46 @@ impl WasmKeySet {
     pub fn rejected(&self) -> JsResult<JsValue> {
         to_js(&self.inner.rejected)
     }
+
+    /// The public members (RFC 7638) of each usable asymmetric key, at its JWK index (`null` elsewhere, and for
+    /// HMAC secrets, which never leave the core): what the native backend imports, once.
+    #[wasm_bindgen(js_name = publicJwks)]
+    pub fn public_jwks(&self) -> JsResult<JsValue> {
+        let len = self.inner.keys.iter().map(|k| k.index + 1).max().unwrap_or(0);
+        let mut out = vec![serde_json::Value::Null; len];
+        for k in &self.inner.keys {
+            if let Some(jwk) = k.public.public_jwk() {
+                out[k.index] = serde_json::Value::Object(jwk);
+            }
+        }
+        to_js(&out)
+    }
+
+    /// Verifies this set's signatures natively from now on for the keys at these JWK indexes (the others, and
+    /// HMAC, stay in wasm). `verifier` is pkg/src/native.js's object.
+    #[wasm_bindgen(js_name = useNativeBackend)]
+    pub fn use_native_backend(&mut self, verifier: native::NativeVerifier, handles: Vec<u32>) {
+        self.inner.set_backend(native::backend(verifier, &handles));
+    }
+
+    /// `"native"` or `"pure"`.
+    #[wasm_bindgen(getter)]
+    pub fn backend(&self) -> String {
+        self.inner.backend().name().to_owned()
+    }
+
+    /// One raw signature check with the key at JWK index `handle`, through this set's backend: no token, no
+    /// key selection beyond the key family. For the differential tests of the backends (Wycheproof primitive
+    /// vectors are messages, not tokens); not part of the package API.
+    #[wasm_bindgen(js_name = verifySignature)]
+    pub fn verify_signature(&self, handle: u32, alg: &str, message: &[u8], signature: &[u8]) -> JsResult<bool> {
+        let alg = crate::alg::Alg::from_name(alg)
+            .ok_or_else(|| to_js_error(Error::new(ErrorCode::NotSupported, format!("unsupported alg {alg:?}"))))?;
+        let key = self.inner.keys.iter().find(|k| k.index == handle as usize).ok_or_else(|| {
+            to_js_error(Error::invalid_argument(format!("no usable key at index {handle}")))
+        })?;
+        Ok(self.inner.verify_signature(alg, key, message, signature))
+    }
 }
 
 fn verify_options(v: &JsValue) -> Result<VerifyOptions, Error> {
@@ -150,7 +192,12 @@ pub fn verify(token: JsValue, key_set: &WasmKeySet, options_: JsValue) -> JsResu
         let opts = verify_options(&options_)?;
         verify::verify(&token_arg(&token)?, &key_set.inner, &opts, now_seconds())
     };
-    to_js(&run().map_err(to_js_error)?)
+    verified_to_js(&run().map_err(to_js_error)?)
+}
+
+/// A verified JWT crosses as one JSON text that splices in the token's own header and payload.
+fn verified_to_js(v: &verify::VerifiedJwt) -> JsResult<JsValue> {
+    js_sys::JSON::parse(&v.to_json())
 }
 
 #[wasm_bindgen(js_name = compactVerify)]
@@ -344,7 +391,7 @@ impl WasmVerifier {
 
     pub fn verify(&mut self, token: JsValue, key_set: &WasmKeySet) -> JsResult<JsValue> {
         let token = token_arg(&token).map_err(to_js_error)?;
-        to_js(&self.inner.verify(&token, &key_set.inner, now_seconds()).map_err(to_js_error)?)
+        verified_to_js(&self.inner.verify(&token, &key_set.inner, now_seconds()).map_err(to_js_error)?)
     }
 
     pub fn check(&mut self, token: JsValue, key_set: &WasmKeySet) -> JsResult<JsValue> {

@@ -31,6 +31,10 @@ interface GitHubClaims {
 const token: string = 'a.b.c';
 const keySet: KeySet = KeySet.fromJwks('{"keys":[]}');
 const symmetric: KeySet = KeySet.fromJwks({ keys: [] }, { allowSymmetric: true });
+const pinned: KeySet = KeySet.fromJwks({ keys: [] }, { backend: 'wasm' });
+const where: 'native' | 'wasm' = pinned.backend;
+// @ts-expect-error — not a backend
+KeySet.fromJwks({ keys: [] }, { backend: 'openssl' });
 const keys: readonly KeyInfo[] = keySet.keys;
 const rejected: readonly RejectedKey[] = symmetric.rejected;
 const thumbprints: string[] = keys.map((k) => k.thumbprint);
