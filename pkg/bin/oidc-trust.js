@@ -10,7 +10,14 @@
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { checkAsync, createRemoteJWKSet, decode, KeySet, OidcTrustError, Policy } from '../src/node.js';
+// The CLI explains policies of every dialect, so it loads the package's full entry (`oidc-trust/full`, by the
+// package's own name: Node resolves a package's self-reference through its exports map) where the package has one,
+// and the default entry otherwise.
+const api = await import('oidc-trust/full').catch((error) => {
+  if (error?.code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') return import('../src/node.js');
+  throw error;
+});
+const { checkAsync, createRemoteJWKSet, decode, KeySet, OidcTrustError, Policy } = api;
 
 const USAGE = `Usage:
   oidc-trust decode [token|-] [--json]
