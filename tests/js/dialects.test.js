@@ -9,7 +9,10 @@ import { before, describe, test } from 'node:test';
 import { expectCode, makeSigner } from './helpers.js';
 
 // The dialects ship in the package's full build: `oidc-trust/full` once the wasm is split, `oidc-trust` before.
-const oidc = await import('oidc-trust/full').catch(() => import('oidc-trust'));
+const oidc = await import('oidc-trust/full').catch((error) => {
+  if (error?.code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') return import('oidc-trust');
+  throw error;
+});
 const { Policy, check, KeySet, OidcTrustError } = oidc;
 
 const NOW = 1_772_530_230; // 2026-03-03T09:30:30Z
