@@ -170,67 +170,172 @@ export function compactVerify(jws: string | Uint8Array, keySet: KeySet, options?
 // ---------------------------------------------------------------------------------------------------------------
 // Trust policies
 
-export type PolicyDialect = 'aws';
+/** The trust-policy dialects. */
+export type PolicyDialect = 'aws' | 'vault' | 'octo-sts' | 'entra' | 'gcp';
+
+/** What `Policy.parse` takes: a dialect, or `auto` to recognise it by the document's shape. */
+export type Dialect = 'auto' | PolicyDialect;
 
 export interface PolicyParseOptions {
-  /** `auto` recognises the dialect by the document's shape. Default `auto`. */
-  dialect?: PolicyDialect | 'auto';
+  /**
+   * `auto` (default) recognises the dialect by the document's shape; a document with the shape of several dialects
+   * is `ERR_POLICY_INVALID` listing the candidates.
+   */
+  dialect?: Dialect;
 }
 
 export interface PolicyEvaluateOptions {
-  /** The token's issuer, when the claims do not carry `iss` (used for `Principal.Federated`). */
+  /** AWS: the provider to evaluate the token as (default: the token's `iss`), for `Principal.Federated`. */
   issuer?: string;
+  /** Vault: the time for the `exp`/`nbf`/`iat` checks, a Date or epoch seconds. Default: now. */
+  currentDate?: Date | number;
+  /** octo-sts: the service's own domain, required in `aud` when a policy sets no audience. Default `octo-sts.dev`. */
+  octoStsDomain?: string;
+  /**
+   * octo-sts: how a `*_pattern` is anchored. `legacy` (default): `^` + p + `$`, as octo-sts did before
+   * GHSA-mwqh-2vg8-rhj3 (a top-level `a|b` is anchored at one end per alternative); `grouped`: `^(?:p)$`.
+   */
+  octoStsAnchoring?: 'legacy' | 'grouped';
 }
 
+/** Stable lint codes (the kebab-case string is the public API). */
+export type LintCode =
+  | 'missing-sub-condition'
+  | 'missing-aud-condition'
+  | 'for-all-values-single-valued'
+  | 'for-any-value-single-valued'
+  | 'for-all-values-missing-key-allows'
+  | 'multi-valued-key-without-set-operator'
+  | 'string-like-without-wildcard'
+  | 'string-equals-with-wildcard'
+  | 'case-only-mismatch'
+  | 'github-environment-changes-sub'
+  | 'key-not-exposed'
+  | 'key-provider-mismatch'
+  | 'key-not-from-token'
+  | 'variables-not-enabled'
+  | 'unknown-variable'
+  | 'principal-wildcard'
+  | 'principal-not-federated'
+  | 'action-not-web-identity'
+  | 'unconfirmed-rule'
+  | 'subject-exact-not-glob'
+  | 'glob-question-mark-literal'
+  | 'issuer-on-role'
+  | 'user-claim-pointer-disabled'
+  | 'unanchored-alternation'
+  | 'pattern-matches-anything'
+  | 'missing-attribute-condition'
+  | 'default-audience-unknown'
+  | 'unanchored-regex';
+
 export interface Lint {
-  code: string;
-  severity: 'error' | 'warning' | 'info' | (string & {});
+  code: LintCode | (string & {});
+  severity: 'error' | 'warning' | 'info';
   message: string;
-  /** JSON path of the policy element, e.g. `$.Statement[0].Condition.StringLike`. */
+  /** JSON path of the policy element, e.g. `$.Statement[0].Condition.StringLike` or `$.bound_claims.ref`. */
   path: string;
 }
 
-export interface ConditionTrace {
-  operator: string;
-  /** `ForAnyValue` / `ForAllValues`, when used. */
-  setOperator?: 'ForAnyValue' | 'ForAllValues' | null;
-  ifExists: boolean;
-  /** The condition key as written in the policy. */
-  key: string;
-  /** The token claim the key maps to, or null when the key is not exposed. */
-  claim: string | null;
-  values: unknown[];
-  /** The token's value(s), or null when the claim is missing. */
-  actual: unknown;
-  matched: boolean;
-  reason: string;
-  path?: string;
+/** An UNCONFIRMED rule (no primary source settles it) that this evaluation applied. */
+export interface Warning {
+  /** Stable rule id, e.g. `octo-sts-pattern-anchoring`, `gcp-aud-array-any`. */
+  rule: string;
+  message: string;
+  path: string;
+  /** True when flipping the rule would change the decision. */
+  decisive: boolean;
 }
 
+/**
+ * One checked condition. AWS: one (operator, key) pair of a `Condition` block. Other dialects: one check of the
+ * role or credential, e.g. `bound_claims(glob)` (Vault), `subject_pattern`/`claim_pattern`/`token_check`
+ * (octo-sts), `issuer`/`subject`/`matches`/`eq`/`audiences` (Entra), `attributeMapping`/`attributeCondition` (GCP).
+ */
+export interface ConditionTrace {
+  /** As written (`ForAnyValue:StringLikeIfExists`), or the dialect's check name (`bound_claims(glob)`). */
+  operator: string;
+  /** The operator without prefix or `IfExists` (`StringLike`), or the check's family (`bound_claims`, `time`). */
+  baseOperator: string;
+  setOperator: 'ForAnyValue' | 'ForAllValues' | null;
+  ifExists: boolean;
+  /**
+   * As written in the policy: a condition key, a bound claim (or JSON pointer), an Entra expression term, a GCP
+   * attribute (`google.subject`, `attribute.repo`) or attribute-condition conjunct.
+   */
+  key: string;
+  /** The token claim it reads, or null when it reads none (or an unexposed key). */
+  claim: string | null;
+  /** The policy's side: values, patterns, a mapping or condition expression, or Vault's leeways. */
+  policyValues: unknown[];
+  /**
+   * The token's side, or null when the claim is missing. GCP `attributeMapping`: the mapped value;
+   * `attributeCondition`: the conjunct's result (`[true]`, `[false]`, or null on an error).
+   */
+  tokenValues: unknown[] | null;
+  matched: boolean;
+  reason: string;
+  /** JSON path of the element in the policy document. */
+  path: string;
+  /** The UNCONFIRMED rule this result depends on, if any. */
+  unconfirmed?: string;
+}
+
+/** An AWS `Principal` or `Action`/`NotAction` element. */
+export interface ElementTrace {
+  field: 'Principal' | 'Action' | 'NotAction' | (string & {});
+  policyValues: string[];
+  /** What the token was compared as (the provider prefix, or the requested action). */
+  tokenValue: string | null;
+  matched: boolean;
+  reason: string;
+  path: string;
+}
+
+/**
+ * One statement. Dialects without principals or actions (Vault, octo-sts, Entra, GCP) describe the role or
+ * credential as one Allow statement with `principalMatched`/`actionMatched` true, no `principal`/`action`, and
+ * every check as a condition.
+ */
 export interface StatementTrace {
   index: number;
-  sid?: string | null;
+  sid: string | null;
   effect: 'Allow' | 'Deny';
   principalMatched: boolean;
   actionMatched: boolean;
   conditionsMatched: boolean;
-  matched?: boolean;
+  /** principalMatched && actionMatched && conditionsMatched. */
+  matched: boolean;
+  principal?: ElementTrace;
+  action?: ElementTrace;
   conditions: ConditionTrace[];
-  [detail: string]: unknown;
+  path: string;
 }
 
+/** What `evaluate` found out. The decision recomputes from the statements' `effect` and `matched`. */
 export interface Decision {
   decision: 'allow' | 'deny' | 'implicit-deny';
+  dialect: PolicyDialect;
+  /** AWS: the provider the token was evaluated as; Entra: the token's `iss`; otherwise null. */
+  provider: string | null;
   statements: StatementTrace[];
-  [detail: string]: unknown;
+  /** Parse-time lints, then the ones this token revealed. */
+  lints: Lint[];
+  warnings: Warning[];
+  /** One line for people: why this decision (the service's own message where it has one, e.g. AADSTS70021). */
+  reason: string;
 }
 
 /** A compiled trust policy, reused for many evaluations. */
 export class Policy {
   private constructor();
-  /** Compiles a policy once. Throws `ERR_POLICY_INVALID` with `path` (and `line`/`column` for JSON text). */
+  /**
+   * Compiles a policy once: JSON text or an object (octo-sts also YAML text). Throws `ERR_POLICY_INVALID` with
+   * `path`, and `line`/`column` for JSON or YAML text or `position` (a byte offset) inside an expression.
+   */
   static parse(doc: string | object, options?: PolicyParseOptions): Policy;
-  readonly dialect: PolicyDialect | (string & {});
+  /** The dialect it was parsed as (the one `auto` chose). */
+  readonly dialect: PolicyDialect;
   readonly lints: readonly Lint[];
   evaluate(claims: JWTClaims, options?: PolicyEvaluateOptions): Decision;
   /** The verdict alone (`evaluate(…).decision`) without building the trace: the fast path for many tokens. */

@@ -2,7 +2,7 @@
 // state in the URL fragment. All token, key and policy logic is the package's.
 import {
   h, selectSpan, renderTokenParts, renderFieldError, renderHeader, renderClaims, renderKeys, renderDecision,
-  renderPolicyOnly, renderVerdict, highlightClaim, empty,
+  renderPolicyOnly, renderVerdict, highlightClaim, empty, DIALECT_NAMES,
 } from './render.js';
 import { encodeState, decodeFragment } from './state.js';
 import { fromInputValue, toInputValue } from './time.js';
@@ -27,7 +27,7 @@ let presets = [];
 function errorInfo(e) {
   if (!e || typeof e !== 'object') return { message: String(e) };
   const out = { code: e.code, message: e.message ?? String(e) };
-  for (const k of ['line', 'column', 'path', 'claim', 'reason', 'expected', 'actual', 'kid', 'alg', 'segment']) if (e[k] !== undefined) out[k] = e[k];
+  for (const k of ['line', 'column', 'path', 'position', 'claim', 'reason', 'expected', 'actual', 'kid', 'alg', 'segment']) if (e[k] !== undefined) out[k] = e[k];
   return out;
 }
 
@@ -77,6 +77,7 @@ function evaluate() {
   }
   renderFieldError(el.policyError, policyError, el.policy);
   el.dialectDetected.textContent = policy && el.dialect.value === 'auto' ? `found ${policy.dialect}` : '';
+  el.dialectDetected.title = policy ? `Parsed as ${DIALECT_NAMES[policy.dialect] ?? policy.dialect}` : '';
 
   let result = null; let decision = null; let unverified = false; let fault = null;
   const decodeOnly = () => {
@@ -111,7 +112,7 @@ function evaluate() {
   // the package evaluates it once, here, and the page says the claims are unverified.
   if (!decision && policy && result?.claims && result.stage !== 'policy' && result.stage !== 'done') {
     try {
-      decision = policy.evaluate(result.claims, {});
+      decision = policy.evaluate(result.claims, { currentDate: now });
       unverified = true;
     } catch (e) {
       fault ??= e;
@@ -185,9 +186,19 @@ async function loadPresets() {
     const [token, jwks, policy] = await Promise.all([p.token, p.jwks, p.policy].map(async (f) => (await fetch(`./presets/${f}`)).text()));
     return { ...p, token: token.trim(), jwks, policy };
   }));
-  el.presetButtons.replaceChildren(...presets.map((p) => h('button', {
-    type: 'button', class: 'btn preset', dataset: { preset: p.id }, onclick: () => applyPreset(p.id),
-  }, p.title)));
+  // One cluster per dialect, in manifest order: "AWS: GitHub Actions · Fly.io · …", "Vault: allows · fails", …
+  const groups = new Map();
+  for (const p of presets) {
+    const g = p.group ?? 'Presets';
+    if (!groups.has(g)) groups.set(g, []);
+    groups.get(g).push(p);
+  }
+  el.presetButtons.replaceChildren(...[...groups].map(([name, items]) => h('span', { class: 'preset-group', role: 'group', 'aria-label': `${name} presets` },
+    h('span', { class: 'preset-group-name' }, name),
+    items.map((p) => h('button', {
+      type: 'button', class: `btn preset${p.expect?.decision && p.expect.decision !== 'allow' ? ' preset-fails' : ''}`,
+      dataset: { preset: p.id }, title: p.title, onclick: () => applyPreset(p.id),
+    }, p.label ?? p.title)))));
 }
 
 function applyPreset(id) {
@@ -195,7 +206,7 @@ function applyPreset(id) {
   if (!p) return;
   const o = p.options ?? {};
   writeState({
-    token: p.token, jwks: p.jwks, policy: p.policy, dialect: 'auto',
+    token: p.token, jwks: p.jwks, policy: p.policy, dialect: o.dialect ?? 'auto',
     issuer: o.issuer ?? '', audience: o.audience ?? '',
     clock: o.clock ? o.clock.replace(/Z$/, '') : '', tolerance: o.clockTolerance ? String(o.clockTolerance) : '',
   });

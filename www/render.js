@@ -84,14 +84,31 @@ export function selectSpan(textarea, start, end) {
   textarea.scrollTop = Math.max(0, line * lineHeight - textarea.clientHeight / 3);
 }
 
-/** Where an error points in the text of its pane: its line and column, else its JSON path. */
+/** Where an error points in the text of its pane: its line and column, else its JSON path (and the position inside
+ *  the string there, for an error in an expression such as a CEL condition or an Entra claims expression). */
 export function errorSpan(text, error) {
   if (error?.line) {
     const at = offsetOf(text, error.line, error.column ?? 1);
     return { start: at, end: Math.min(text.length, at + 1) };
   }
-  if (error?.path) return locateJsonPath(text, error.path);
-  return null;
+  const span = error?.path ? locateJsonPath(text, error.path) : null;
+  if (span && typeof error.position === 'number') return positionInString(text, span, error.position) ?? span;
+  return span;
+}
+
+/** The character at byte offset `position` of the JSON string literal at `span`, when the literal has no escapes. */
+function positionInString(text, span, position) {
+  // A member's span starts at its key: skip `"key": ` to the value.
+  const keyPart = /^"(?:[^"\\]|\\.)*"\s*:\s*/.exec(text.slice(span.start, span.end));
+  if (keyPart) span = { start: span.start + keyPart[0].length, end: span.end };
+  const raw = text.slice(span.start, span.end);
+  if (!raw.startsWith('"') || !raw.endsWith('"') || raw.includes('\\')) return null;
+  const inner = raw.slice(1, -1);
+  const bytes = new TextEncoder().encode(inner);
+  if (position > bytes.length) return null;
+  const chars = new TextDecoder().decode(bytes.subarray(0, position)).length;
+  const at = span.start + 1 + chars;
+  return { start: at, end: Math.min(at + 1, span.end - 1) };
 }
 
 /** An error from the package under the pane it belongs to, with where it is and a button that shows the spot. */
@@ -100,6 +117,7 @@ export function renderFieldError(container, error, textarea) {
   const where = [];
   if (error.line) where.push(h('span', { class: 'where' }, `line ${error.line}${error.column ? `, column ${error.column}` : ''}`));
   if (error.path) where.push(h('span', { class: 'where' }, 'at ', code(error.path, 'path')));
+  if (typeof error.position === 'number' && !error.line) where.push(h('span', { class: 'where' }, `offset ${error.position}`));
   const span = textarea ? errorSpan(textarea.value, error) : null;
   const go = span ? h('button', {
     type: 'button', class: 'btn small', onclick: () => selectSpan(textarea, span.start, span.end),
@@ -268,6 +286,29 @@ function detailList(error, fields) {
 
 const DECISION_TEXT = { allow: 'Allow', deny: 'Deny (explicit)', 'implicit-deny': 'Implicit deny' };
 
+/** The dialects' names for people (the package's names are the keys). */
+export const DIALECT_NAMES = {
+  aws: 'AWS IAM role trust policy',
+  vault: 'HashiCorp Vault JWT role',
+  'octo-sts': 'octo-sts trust policy',
+  entra: 'Microsoft Entra federated credential',
+  gcp: 'Google Cloud WIF provider',
+};
+
+/** What a dialect's one statement is called (dialects other than AWS describe the document as one statement). */
+const DOCUMENT_NAMES = { vault: 'Vault role', 'octo-sts': 'octo-sts trust policy', entra: 'Federated credential', gcp: 'Workload identity provider' };
+
+/** How a condition row labels its two sides, by the check's family: most compare values, some are expressions. */
+function sideLabels(c) {
+  switch (c.baseOperator) {
+    case 'attributeMapping': return { expected: 'mapping', actual: 'mapped value', expression: true };
+    case 'attributeCondition': return { expected: 'condition', actual: 'result', expression: true };
+    case 'time': return { expected: 'leeways', actual: 'token' };
+    case 'token_check': return { expected: 'rule', actual: 'token' };
+    default: return { expected: 'expected', actual: 'actual' };
+  }
+}
+
 function yesNo(v, label) {
   if (v === undefined || v === null) return null;
   return h('span', { class: `tag ${v ? 'ok' : 'bad'}` }, `${label} ${v ? '✓' : '✗'}`);
@@ -291,14 +332,25 @@ export function renderDecision(container, decision, { unverified = false, onSele
       decision.dialect ? ['dialect ', code(decision.dialect)] : null,
       decision.provider ? [' · provider ', code(decision.provider)] : null));
   const nodes = [head];
+  const aws = !decision.dialect || decision.dialect === 'aws';
   if (unverified) nodes.push(h('p', { class: 'note' }, 'The token did not verify, so this is what the policy would decide on its unverified claims.'));
-  // The verdict above already carries the reason of a verified token's decision.
+  // The verdict above already carries the reason of a verified token's decision; other dialects' reasons quote the
+  // service's own answer (Vault's error, AADSTS70021, …), which belongs with the trace too.
   if (decision.reason && unverified) nodes.push(h('p', { class: 'reason' }, decision.reason));
+  else if (decision.reason && !aws && decision.decision !== 'allow') nodes.push(h('p', { class: 'reason service' }, decision.reason));
 
   for (const st of decision.statements ?? []) {
-    const title = `Statement ${st.index}${st.sid ? ` “${st.sid}”` : ''}`;
+    const docName = DOCUMENT_NAMES[decision.dialect];
+    // A Google provider's name is its resource path: its last segment names it; the whole path is the tooltip.
+    const sid = st.sid && docName ? st.sid.split('/').pop() : st.sid;
+    const title = docName ? `${docName}${sid ? ` “${sid}”` : ''}` : `Statement ${st.index}${sid ? ` “${sid}”` : ''}`;
     const rows = (st.conditions ?? []).map((c, i) => {
-      const actual = c.tokenValues === null || c.tokenValues === undefined ? h('span', { class: 'missing' }, 'missing') : code(valuesText(c.tokenValues));
+      const labels = sideLabels(c);
+      const missingText = c.baseOperator === 'attributeCondition' ? 'error' : 'missing';
+      const actual = c.tokenValues === null || c.tokenValues === undefined ? h('span', { class: 'missing' }, missingText) : code(valuesText(c.tokenValues));
+      const expected = labels.expression && (c.policyValues ?? []).every((v) => typeof v === 'string')
+        ? code(c.policyValues.join('\n'), 'expr')
+        : code(c.policyValues?.length ? valuesText(c.policyValues) : '—');
       const row = h('li', {
         class: `cond-row ${c.matched ? 'pass' : 'fail'}`, tabindex: '0',
         dataset: { claim: c.claim ?? '', index: String(i) },
@@ -307,10 +359,12 @@ export function renderDecision(container, decision, { unverified = false, onSele
       h('div', { class: 'cond-top' },
         h('span', { class: `tag ${c.matched ? 'ok' : 'bad'}` }, c.matched ? '✓ match' : '✗ no match'), ' ',
         code(operatorText(c), 'op'), ' ', code(c.key ?? '', 'key'),
-        h('span', { class: 'claim-of' }, c.claim ? ['reads claim ', code(c.claim)] : 'reads no claim')),
+        h('span', { class: 'claim-of' }, c.claim ? ['reads claim ', code(c.claim)] : 'reads no claim'),
+        c.unconfirmed ? [' ', h('span', { class: 'tag warn', title: 'No primary source settles this rule: see the warnings' }, `UNCONFIRMED ${c.unconfirmed}`)] : null),
       h('dl', { class: 'cond-vals' },
-        h('dt', {}, 'expected'), h('dd', { class: 'expected' }, code(valuesText(c.policyValues) ?? '')),
-        h('dt', {}, 'actual'), h('dd', { class: 'actual' }, actual)),
+        // octo-sts's token checks compare against rules, not policy values: the reason says which.
+        labels.expected === 'rule' && !c.policyValues?.length ? null : [h('dt', {}, labels.expected), h('dd', { class: 'expected' }, expected)],
+        h('dt', {}, labels.actual), h('dd', { class: 'actual' }, actual)),
       c.reason ? h('div', { class: 'why' }, c.reason) : null);
       const select = () => {
         for (const r of container.querySelectorAll('.cond-row.selected')) r.classList.remove('selected');
@@ -322,9 +376,13 @@ export function renderDecision(container, decision, { unverified = false, onSele
       return row;
     });
     nodes.push(h('section', { class: `statement ${st.matched ? 'matched' : 'unmatched'}` },
-      h('h3', {}, title, ' ', h('span', { class: `effect effect-${String(st.effect).toLowerCase()}` }, st.effect ?? ''),
-        ' ', yesNo(st.principalMatched, 'principal'), ' ', yesNo(st.actionMatched, 'action'), ' ', yesNo(st.conditionsMatched, 'conditions'),
-        ' ', h('span', { class: `tag strong ${st.matched ? 'ok' : 'bad'}` }, st.matched ? 'statement matches' : 'statement does not match')),
+      aws
+        ? h('h3', {}, title, ' ', h('span', { class: `effect effect-${String(st.effect).toLowerCase()}` }, st.effect ?? ''),
+          ' ', yesNo(st.principalMatched, 'principal'), ' ', yesNo(st.actionMatched, 'action'), ' ', yesNo(st.conditionsMatched, 'conditions'),
+          ' ', h('span', { class: `tag strong ${st.matched ? 'ok' : 'bad'}` }, st.matched ? 'statement matches' : 'statement does not match'))
+        // No principal or action: the document is one statement whose checks are the rows.
+        : h('h3', { title: st.sid ?? '' }, title, ' ', h('span', { class: `tag strong ${st.matched ? 'ok' : 'bad'}` },
+          st.matched ? `all ${st.conditions?.length ?? 0} checks pass` : `${(st.conditions ?? []).filter((c) => !c.matched).length} of ${st.conditions?.length ?? 0} checks fail`)),
       rows.length ? h('ul', { class: 'conds', 'aria-label': `Conditions of ${title}` }, rows) : h('p', { class: 'muted' }, 'No conditions.')));
   }
 
@@ -339,7 +397,10 @@ export function renderDecision(container, decision, { unverified = false, onSele
   const warnings = decision.warnings ?? [];
   if (warnings.length) {
     nodes.push(h('h3', {}, 'Warnings'));
-    nodes.push(h('ul', { class: 'warnings' }, warnings.map((w) => h('li', {}, typeof w === 'string' ? w : (w.message ?? JSON.stringify(w))))));
+    nodes.push(h('ul', { class: 'warnings' }, warnings.map((w) => h('li', {}, typeof w === 'string' ? w : [
+      w.rule ? [code(w.rule, 'lint-code'), ' '] : null,
+      w.decisive ? [h('span', { class: 'tag bad' }, 'decisive'), ' '] : null,
+      w.message ?? JSON.stringify(w)]))));
   }
   fill(container, nodes);
 }
@@ -348,7 +409,7 @@ export function renderDecision(container, decision, { unverified = false, onSele
 export function renderPolicyOnly(container, policy) {
   const lints = policy?.lints ?? [];
   fill(container,
-    h('p', { class: 'muted' }, `Parsed as ${policy?.dialect ?? 'a policy'}. Paste a token to evaluate it.`),
+    h('p', { class: 'muted' }, `Parsed as ${DIALECT_NAMES[policy?.dialect] ?? policy?.dialect ?? 'a policy'}. Paste a token to evaluate it.`),
     lints.length ? h('ul', { class: 'lints' }, lints.map((l) => h('li', { class: `lint sev-${l.severity ?? 'warning'}` },
       h('span', { class: 'sev' }, l.severity ?? 'warning'), ' ', code(l.code ?? '', 'lint-code'), ' ', l.message ?? ''))) : null);
 }

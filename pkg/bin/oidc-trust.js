@@ -3,19 +3,26 @@
 //
 //   oidc-trust decode [token|-]
 //   oidc-trust verify [token|-] --jwks <file|url> [--issuer …] [--audience …]
-//   oidc-trust check  [token|-] --jwks <file|url> --policy <file> [verify options]
+//   oidc-trust check  [token|-] --jwks <file|url> --policy <file> [--dialect <d>] [verify options]
 //
 // Exit codes: 0 valid/allowed, 1 invalid/denied, 2 usage or input error (bad flags, unreadable file, JWKS or
 // policy that does not parse, issuer unreachable).
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { checkAsync, createRemoteJWKSet, decode, KeySet, OidcTrustError, Policy } from '../src/node.js';
+// The CLI explains policies of every dialect, so it loads the package's full entry (`oidc-trust/full`, by the
+// package's own name: Node resolves a package's self-reference through its exports map) where the package has one,
+// and the default entry otherwise.
+const api = await import('oidc-trust/full').catch((error) => {
+  if (error?.code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') return import('../src/node.js');
+  throw error;
+});
+const { checkAsync, createRemoteJWKSet, decode, KeySet, OidcTrustError, Policy } = api;
 
 const USAGE = `Usage:
   oidc-trust decode [token|-] [--json]
   oidc-trust verify [token|-] --jwks <file|url> [options] [--json]
-  oidc-trust check  [token|-] --jwks <file|url> --policy <file> [options] [--json]
+  oidc-trust check  [token|-] --jwks <file|url> --policy <file> [--dialect <d>] [options] [--json]
   oidc-trust verify [token|-] --issuer <url> --discover [options]
 
 The token is read from standard input when it is absent or "-".
@@ -34,7 +41,14 @@ Options:
   --required-claim <name>   a claim that must be present (repeat)
   --allow-symmetric         accept "oct" keys in the JWKS
   --allow-insecure          allow an http: JWKS URL (loopback tests only)
-  --policy <file>           a trust policy document (check)
+  --policy <file>           a trust policy (check): an AWS IAM role trust policy, a Vault JWT role
+                            (vault read -format=json), an octo-sts trust policy (YAML or JSON), an Entra
+                            federated identity credential or a Google Cloud WIF provider (JSON)
+  --dialect <d>             the policy's dialect: auto (default: recognised by its shape), aws, vault,
+                            octo-sts, entra or gcp
+  --octo-sts-domain <d>     octo-sts: the service's domain, the audience a policy without one requires
+                            (default octo-sts.dev)
+  --octo-sts-anchoring <m>  octo-sts: legacy (default, "^" + p + "$") or grouped ("^(?:" + p + ")$")
   --json                    machine-readable output
   -h, --help                this text
   --version                 the package version
@@ -58,6 +72,9 @@ const FLAGS = {
   'allow-symmetric': 'bool',
   'allow-insecure': 'bool',
   policy: 'value',
+  dialect: 'value',
+  'octo-sts-domain': 'value',
+  'octo-sts-anchoring': 'value',
   json: 'bool',
   help: 'bool',
 };
@@ -165,6 +182,7 @@ const paint = (code) => (s) => (useColor ? `\x1b[${code}m${s}\x1b[0m` : s);
 const green = paint(32);
 const red = paint(31);
 const dim = paint(2);
+const yellow = paint(33);
 const bold = paint(1);
 const OK = green('ok  ');
 const FAIL = red('FAIL');
@@ -204,7 +222,14 @@ function printObject(title, obj, now) {
 }
 
 function describeError(error) {
-  const where = [error.claim && `claim ${error.claim}`, error.kid && `kid ${error.kid}`, error.alg && `alg ${error.alg}`].filter(Boolean).join(', ');
+  const where = [
+    error.claim && `claim ${error.claim}`,
+    error.kid && `kid ${error.kid}`,
+    error.alg && `alg ${error.alg}`,
+    error.path && `at ${error.path}`,
+    error.line && `line ${error.line}${error.column ? `, column ${error.column}` : ''}`,
+    typeof error.position === 'number' && !error.line && `offset ${error.position}`,
+  ].filter(Boolean).join(', ');
   const expected = error.expected !== undefined ? `; expected ${JSON.stringify(error.expected)}` : '';
   const actual = error.actual !== undefined ? `, got ${JSON.stringify(error.actual)}` : '';
   return `${error.code}${where ? ` (${where})` : ''}: ${error.message}${expected}${actual}`;
@@ -239,29 +264,70 @@ function checkLines(result, options, now) {
   }
   if (result.policy !== undefined || failedAt === 4) {
     const decision = result.policy?.decision ?? 'deny';
-    lines.push(`  ${result.ok ? OK : FAIL}  ${'policy'.padEnd(10)} ${decision}${result.policy?.reason ? `: ${result.policy.reason}` : ''}`);
+    const reason = result.policy?.reason ?? '';
+    // Some dialects' reasons already start with the decision ("implicit-deny: Vault would answer …").
+    const text = reason.startsWith(decision) ? reason : `${decision}${reason ? `: ${reason}` : ''}`;
+    lines.push(`  ${result.ok ? OK : FAIL}  ${'policy'.padEnd(10)} ${text}`);
   }
   return lines;
 }
 
-function printTrace(decision) {
-  console.log(bold(`Policy trace (${decision.dialect ?? 'policy'})`));
-  for (const s of decision.statements ?? []) {
-    const name = s.sid ? `${s.index} "${s.sid}"` : `${s.index}`;
-    console.log(`  statement ${name} ${s.effect}: ${s.matched ?? (s.principalMatched && s.actionMatched && s.conditionsMatched) ? green('matches') : red('does not match')}`);
-    const element = (label, matched, trace) =>
-      console.log(`    ${matched ? OK : FAIL}  ${label}${trace?.reason ? `  ${dim(trace.reason)}` : ''}`);
-    element('principal', s.principalMatched, s.principal);
-    element('action', s.actionMatched, s.action);
-    for (const c of s.conditions ?? []) {
-      const actual = c.tokenValues ?? c.actual;
-      const values = c.policyValues ?? c.values;
-      console.log(
-        `    ${c.matched ? OK : FAIL}  ${c.operator} ${c.key}${c.claim ? ` (claim ${c.claim})` : ''}: token ${JSON.stringify(actual ?? null)} vs ${JSON.stringify(values)}${c.reason ? `  ${dim(c.reason)}` : ''}`,
-      );
-    }
+const DIALECT_NAMES = {
+  aws: 'AWS IAM role trust policy',
+  vault: 'HashiCorp Vault JWT role',
+  'octo-sts': 'octo-sts trust policy',
+  entra: 'Microsoft Entra federated identity credential',
+  gcp: 'Google Cloud Workload Identity Federation provider',
+};
+const DOCUMENT_NAMES = { vault: 'role', 'octo-sts': 'trust policy', entra: 'credential', gcp: 'provider' };
+
+/** One condition row: what was compared, as the dialect reads it, then the core's reason. */
+function conditionLine(c) {
+  const values = (list) => (list ?? []).map((v) => JSON.stringify(v)).join(', ');
+  const claim = c.claim && c.claim !== c.key ? ` (claim ${c.claim})` : '';
+  let what;
+  switch (c.baseOperator) {
+    case 'attributeMapping': // google.subject = "…" (from assertion.sub) is the reason itself
+      what = `${c.operator} ${c.key}: ${c.tokenValues ? values(c.tokenValues) : 'no value'} from ${(c.policyValues ?? []).join(' ')}`;
+      break;
+    case 'attributeCondition':
+      what = `${c.operator} ${c.key}: ${c.tokenValues ? values(c.tokenValues) : 'error'}`;
+      break;
+    case 'token_check':
+      what = `${c.operator} ${c.key}: ${c.tokenValues ? values(c.tokenValues) : 'missing'}`;
+      break;
+    default:
+      what = `${c.operator} ${c.key}${claim}: token ${c.tokenValues ? values(c.tokenValues) : 'missing'} vs ${values(c.policyValues)}`;
   }
-  for (const lint of decision.lints ?? []) console.log(`  ${lint.severity}: ${lint.message} ${dim(lint.path ?? '')}`);
+  const unconfirmed = c.unconfirmed ? ` ${yellow(`[UNCONFIRMED ${c.unconfirmed}]`)}` : '';
+  // A mapping's reason restates the line ("google.subject = … (from assertion.sub)") unless it failed.
+  const reason = c.reason && !(c.baseOperator === 'attributeMapping' && c.matched) ? `\n          ${dim(c.reason)}` : '';
+  return `    ${c.matched ? OK : FAIL}  ${what}${unconfirmed}${reason}`;
+}
+
+function printTrace(decision) {
+  const dialect = decision.dialect ?? 'aws';
+  console.log(bold(`Policy trace (${DIALECT_NAMES[dialect] ?? dialect})`));
+  for (const s of decision.statements ?? []) {
+    const matched = s.matched ?? (s.principalMatched && s.actionMatched && s.conditionsMatched);
+    if (dialect === 'aws') {
+      const name = s.sid ? `${s.index} "${s.sid}"` : `${s.index}`;
+      console.log(`  statement ${name} ${s.effect}: ${matched ? green('matches') : red('does not match')}`);
+      const element = (label, ok, trace) => console.log(`    ${ok ? OK : FAIL}  ${label}${trace?.reason ? `  ${dim(trace.reason)}` : ''}`);
+      element('principal', s.principalMatched, s.principal);
+      element('action', s.actionMatched, s.action);
+    } else {
+      // One document, no principal or action: its checks are the rows, in the service's order.
+      const failed = (s.conditions ?? []).filter((c) => !c.matched).length;
+      const name = `${DOCUMENT_NAMES[dialect] ?? 'document'}${s.sid ? ` "${s.sid}"` : ''}`;
+      console.log(`  ${name}: ${matched ? green(`all ${s.conditions.length} checks pass`) : red(`${failed} of ${s.conditions.length} checks fail`)}`);
+    }
+    for (const c of s.conditions ?? []) console.log(conditionLine(c));
+  }
+  for (const lint of decision.lints ?? []) console.log(`  ${lint.severity} ${lint.code}: ${lint.message} ${dim(lint.path ?? '')}`);
+  for (const w of decision.warnings ?? []) {
+    console.log(`  ${yellow('UNCONFIRMED')} ${w.rule}${w.decisive ? ' (decisive)' : ''}: ${w.message} ${dim(w.path ?? '')}`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -292,13 +358,30 @@ async function runVerify(command, token, flags) {
   const options = verifyOptions(flags);
   const keys = keysFrom(flags);
   let policy;
+  const evaluateOptions = {};
+  if (flags['octo-sts-domain'] !== undefined) evaluateOptions.octoStsDomain = flags['octo-sts-domain'];
+  if (flags['octo-sts-anchoring'] !== undefined) evaluateOptions.octoStsAnchoring = flags['octo-sts-anchoring'];
   if (command === 'check') {
     if (flags.policy === undefined) throw new UsageError('check needs --policy <file>');
-    policy = Policy.parse(readInput(flags.policy, 'policy file'));
-  } else if (flags.policy !== undefined) {
-    throw new UsageError('--policy belongs to the check command');
+    const dialect = flags.dialect ?? 'auto';
+    if (!['auto', 'aws', 'vault', 'octo-sts', 'entra', 'gcp'].includes(dialect)) {
+      throw new UsageError(`--dialect: unknown dialect ${JSON.stringify(dialect)} (auto, aws, vault, octo-sts, entra or gcp)`);
+    }
+    try {
+      policy = Policy.parse(readInput(flags.policy, 'policy file'), { dialect });
+    } catch (error) {
+      // "ambiguous …; pass the dialect explicitly": say how, here.
+      if (error instanceof OidcTrustError && /pass the dialect explicitly/.test(error.message)) error.message += ' with --dialect';
+      throw error;
+    }
+  } else {
+    for (const flag of ['policy', 'dialect', 'octo-sts-domain', 'octo-sts-anchoring']) {
+      if (flags[flag] !== undefined) throw new UsageError(`--${flag} belongs to the check command`);
+    }
   }
-  const result = await checkAsync(token, { keys, ...options, ...(policy ? { policy } : {}) });
+  const result = Object.keys(evaluateOptions).length
+    ? await checkWithEvaluateOptions(token, { keys, ...options }, policy, evaluateOptions)
+    : await checkAsync(token, { keys, ...options, ...(policy ? { policy } : {}) });
   // A JWKS file that does not parse is an input error, not a verdict on the token.
   if (result.stage === 'keys' && ['ERR_JWKS_INVALID'].includes(result.error?.code)) {
     throw new UsageError(`the JWKS does not parse: ${result.error.message}`);
@@ -317,6 +400,23 @@ async function runVerify(command, token, flags) {
     console.log(result.ok ? green(bold(verdict)) : red(bold(verdict)));
   }
   return result.ok ? 0 : 1;
+}
+
+/**
+ * `check` with options only `Policy.evaluate` takes (the octo-sts domain and anchoring): the token is checked
+ * without the policy, then the policy is evaluated once on its claims, and the two are combined the way `check`
+ * combines them (the policy is evaluated on the claims even when the token failed; a token that verifies but is
+ * not allowed stops at stage `policy`).
+ */
+async function checkWithEvaluateOptions(token, options, policy, evaluateOptions) {
+  const result = await checkAsync(token, options);
+  if (result.claims === undefined) return result;
+  result.policy = policy.evaluate(result.claims, { ...evaluateOptions, ...(options.currentDate !== undefined ? { currentDate: options.currentDate } : {}) });
+  if (result.ok && result.policy.decision !== 'allow') {
+    result.ok = false;
+    result.stage = 'policy';
+  }
+  return result;
 }
 
 async function main(argv) {

@@ -106,6 +106,14 @@ function plainOptions(options, what) {
   return options;
 }
 
+// Evaluate options go to the core as they are (it rejects unknown names and wrong types), except `currentDate`,
+// which is a Date or epoch seconds here and epoch seconds there — the same conversion `verify` does.
+function evaluateOptionsForWasm(options) {
+  const opts = plainOptions(options, 'Policy.evaluate');
+  if (opts === undefined || opts.currentDate === undefined) return opts;
+  return { ...opts, currentDate: toEpochSeconds(opts.currentDate, 'currentDate') };
+}
+
 const textDecoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true });
 
 function tokenString(token, code = 'ERR_JWS_INVALID') {
@@ -218,9 +226,9 @@ export function createApi(wasm, runtime = {}) {
     }
 
     /**
-     * Compiles a trust policy document (JSON text or object) once.
+     * Compiles a trust policy document once: JSON text or an object (and, for octo-sts, YAML text).
      * @param {string | object} doc
-     * @param {{ dialect?: 'aws' | 'auto' }} [options]
+     * @param {{ dialect?: 'auto' | 'aws' | 'vault' | 'octo-sts' | 'entra' | 'gcp' }} [options]
      */
     static parse(doc, options) {
       if (typeof doc !== 'string' && (doc === null || typeof doc !== 'object')) {
@@ -242,13 +250,13 @@ export function createApi(wasm, runtime = {}) {
     /**
      * Evaluates the policy on a token's (already verified) claims.
      * @param {object} claims
-     * @param {{ issuer?: string }} [options]
+     * @param {{ issuer?: string, currentDate?: Date | number, octoStsDomain?: string, octoStsAnchoring?: 'legacy' | 'grouped' }} [options]
      */
     evaluate(claims, options) {
       if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) {
         throw invalidArgument('Policy.evaluate needs the claims object of a token', { path: 'claims' });
       }
-      const opts = plainOptions(options, 'Policy.evaluate');
+      const opts = evaluateOptionsForWasm(options);
       return call(() => innerPolicies.get(this).evaluate(claims, opts));
     }
 

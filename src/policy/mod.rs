@@ -112,14 +112,11 @@ impl Policy {
     /// JSON is read as YAML when the dialect is `octo-sts` or `auto` (octo-sts policies are YAML files).
     pub fn parse_str(doc: &str, dialect: DialectChoice) -> Result<Policy, Error> {
         let json = crate::json::parse_strict(doc, MAX_POLICY_DEPTH);
+        // A text that starts like JSON is JSON: its syntax error is reported as JSON's (with line and column), even
+        // when YAML's flow syntax would accept it (`{"a": 1,}`, `{'a': 1}`) — a broken JSON policy must not parse.
         #[cfg(feature = "dialects")]
-        if json.is_err() && matches!(dialect, DialectChoice::OctoSts | DialectChoice::Auto) {
-            let value = match yaml::parse(doc, MAX_POLICY_DEPTH) {
-                Ok(v) => v,
-                // A text that starts like JSON gets JSON's error message, not YAML's.
-                Err(_) if looks_like_json(doc) => return Err(json_error(doc, json.err())),
-                Err(e) => return Err(e),
-            };
+        if json.is_err() && !looks_like_json(doc) && matches!(dialect, DialectChoice::OctoSts | DialectChoice::Auto) {
+            let value = yaml::parse(doc, MAX_POLICY_DEPTH)?;
             let dialect = match dialect {
                 DialectChoice::Auto => detect(&value)?,
                 other => other,
@@ -295,7 +292,7 @@ fn looks_like_json(doc: &str) -> bool {
 
 fn json_error(doc: &str, e: Option<crate::json::JsonError>) -> Error {
     let Some(e) = e else { return Error::policy("$", "policy is not valid JSON") };
-    let mut err = Error::policy("$", format!("policy is not valid JSON: {}", e.message));
+    let mut err = Error::policy("$", format!("policy is not valid JSON: {}", e.message)).with_json_location(&e);
     if e.line > 0 {
         if let Some(pos) = byte_offset(doc, e.line, e.column) {
             err = err.with_position(pos);
@@ -363,6 +360,14 @@ mod tests {
         assert!(e.message.contains("candidates"));
         let e = Policy::parse_str("{\"x\":", DialectChoice::Auto).unwrap_err();
         assert_eq!(e.code, crate::ErrorCode::PolicyInvalid);
+        // Broken JSON that YAML's flow syntax accepts is still a JSON error, with its line and column.
+        for text in ["{\"Statement\": [],\n}", "{'Statement': []}", "{\"issuer\": \"a\",\n \"subject\": \"b\",}"] {
+            for dialect in [DialectChoice::Auto, DialectChoice::OctoSts, DialectChoice::Aws] {
+                let e = Policy::parse_str(text, dialect).unwrap_err();
+                assert!(e.message.contains("not valid JSON"), "{text}: {}", e.message);
+                assert!(e.line.is_some() && e.column.is_some(), "{text}: no line/column");
+            }
+        }
         assert!(DialectChoice::from_name("gcp-nope").is_err());
         assert_eq!(DialectChoice::from_name("vault").ok(), Some(DialectChoice::Vault));
         assert_eq!(DialectChoice::from_name("octo-sts").ok(), Some(DialectChoice::OctoSts));

@@ -54,3 +54,22 @@ test('claims are described for their issuer', () => {
   assert.match(describeClaim('exp', 'https://example.com'), /Expiration/);
   assert.equal(describeClaim('no_such_claim', 'https://example.com'), '');
 });
+
+test('an error position inside an expression maps to the character in the policy text', async () => {
+  const { errorSpan } = await import('../../www/render.js');
+  const doc = JSON.stringify({ name: 'x', attributeCondition: "assertion.ref == 'é' && assertion.sub ==" }, null, 2);
+  const cond = "assertion.ref == 'é' && assertion.sub ==";
+  // Byte offset of "&&" (é is two bytes in UTF-8, one character in the text).
+  const bytes = Buffer.byteLength(cond.slice(0, cond.indexOf('&&')));
+  const span = errorSpan(doc, { path: '$.attributeCondition', position: bytes });
+  assert.equal(doc.slice(span.start, span.end), '&');
+  assert.equal(doc.slice(span.start, span.start + 2), '&&');
+  // At the very end (an unexpected end of expression) the caret sits before the closing quote.
+  const end = errorSpan(doc, { path: '$.attributeCondition', position: Buffer.byteLength(cond) });
+  assert.equal(doc[end.start], '"');
+  assert.equal(end.start, end.end);
+  // With escapes in the literal, the whole member is the best it can do; line/column always win.
+  const escaped = JSON.stringify({ attributeCondition: 'a == "b" &&' });
+  assert.deepEqual(errorSpan(escaped, { path: '$.attributeCondition', position: 10 }), locateJsonPath(escaped, '$.attributeCondition'));
+  assert.deepEqual(errorSpan('{\n  "a": 1,\n}', { line: 3, column: 1, path: '$', position: 12 }), { start: 12, end: 13 });
+});

@@ -65,10 +65,12 @@ async function setField(p, selector, value) {
   await settled(p, n);
 }
 
-async function shoot(p, name, { scheme = 'light', width = 1280, height = 800 } = {}) {
+async function shoot(p, name, { scheme = 'light', width = 1280, height = 800, scrollTo } = {}) {
   await p.emulateMedia({ colorScheme: scheme });
   await p.setViewportSize({ width, height });
   await p.evaluate(() => window.scrollTo(0, 0));
+  // A state whose point is further down (a failing condition row) is shot with that element in view.
+  if (scrollTo) await p.locator(scrollTo).first().evaluate((e) => e.scrollIntoView({ block: 'center' }));
   await p.screenshot({ path: path.join(SHOTS, `${name}-${scheme}-${width}x${height}.png`) });
 }
 
@@ -106,9 +108,9 @@ test('every input has a label and the presets are keyboard reachable', async () 
     .filter((e) => !e.labels?.length && !e.getAttribute('aria-label')).map((e) => e.id || e.outerHTML));
   assert.deepEqual(unlabeled, []);
   await page.focus('#copy-link');
-  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Tab');
   const focused = await page.evaluate(() => document.activeElement?.dataset?.preset ?? document.activeElement?.id);
-  assert.ok(PRESETS.some((p) => p.id === focused), `Shift+Tab from "Copy link" should land on a preset button, got ${focused}`);
+  assert.ok(PRESETS.some((p) => p.id === focused), `Tab from "Copy link" should land on a preset button, got ${focused}`);
 });
 
 test('preset: real GitHub Actions token allows', async () => {
@@ -251,6 +253,145 @@ test('mint a test token: it verifies and the generated policy allows it', async 
     assert.match(await text(page, '#header-out'), new RegExp(alg));
   }
   await shoot(page, 'minted', { scheme: 'light' });
+});
+
+// One allow and one failing preset per dialect beyond AWS: the decision, the dialect the page detected, one
+// condition row with its two sides, and what the dialect is known for (Vault's own message, AADSTS70021, a CEL
+// missing key, the octo-sts alternation lint, GCP's mapped attributes).
+const DIALECT_PRESETS = [
+  { id: 'vault', dialect: 'vault', allow: true,
+    row: { op: 'bound_claims(glob)', key: 'ref', expected: '"refs/heads/*"', actual: '"refs/heads/main"' } },
+  { id: 'vault-fail', dialect: 'vault', allow: false,
+    row: { op: 'bound_claims(string)', key: 'ref_protected', expected: 'true', actual: '"true"' },
+    reason: /Vault would answer "error validating claims: claim "ref_protected" does not match any associated bound claim values"/ },
+  { id: 'octo-sts', dialect: 'octo-sts', allow: true,
+    row: { op: 'subject', key: 'sub', expected: '"repo:octo-org/octo-repo:ref:refs/heads/main"', actual: '"repo:octo-org/octo-repo:ref:refs/heads/main"' } },
+  { id: 'octo-sts-fail', dialect: 'octo-sts', allow: false,
+    row: { op: 'subject_pattern', key: 'sub', actual: '"repo:octo-org/octo-repo:pull_request"' },
+    reason: /octo-sts would answer "trust policy: subject .* did not match pattern/, lint: 'unanchored-alternation' },
+  { id: 'entra', dialect: 'entra', allow: true,
+    row: { op: 'subject', key: 'subject', expected: '"repo:octo-org/octo-repo:ref:refs/heads/main"', actual: '"repo:octo-org/octo-repo:ref:refs/heads/main"' } },
+  { id: 'entra-fail', dialect: 'entra', allow: false,
+    row: { op: 'matches', key: "claims['sub'] matches 'repo:octo-org/octo-repo:ref:refs/heads/*'", actual: '"repo:octo-org/octo-repo:environment:production"' },
+    reason: /^AADSTS70021: No matching federated identity record found for presented assertion\./, lint: 'github-environment-changes-sub' },
+  { id: 'gcp', dialect: 'gcp', allow: true,
+    row: { op: 'attributeMapping', key: 'google.subject', expected: 'assertion.sub', actual: '"repo:octo-org/octo-repo:ref:refs/heads/main"', labels: ['mapping', 'mapped value'] } },
+  { id: 'gcp-fail', dialect: 'gcp', allow: false,
+    row: { op: 'attributeCondition', key: "assertion.environment == 'production'", expected: "assertion.environment == 'production'", actual: 'error', labels: ['condition', 'result'] },
+    reason: /^unauthorized_client: .*no such key: 'environment'/ },
+];
+
+for (const c of DIALECT_PRESETS) {
+  test(`preset ${c.id}: ${c.dialect} ${c.allow ? 'allows' : 'fails'}, with the dialect detected and its condition rows`, async () => {
+    const preset = PRESETS.find((p) => p.id === c.id);
+    assert.ok(preset, `preset ${c.id} is in presets.json`);
+    assert.equal(preset.expect.decision, c.allow ? 'allow' : 'implicit-deny');
+    await usePreset(page, c.id);
+    assert.equal(await page.inputValue('#dialect'), 'auto');
+    assert.equal(await text(page, '#dialect-detected'), `found ${c.dialect}`);
+    assert.match(await text(page, '#verdict .verdict-main'), c.allow ? /verifies and the policy allows/ : /policy does not allow/);
+    assert.match(await text(page, '#policy-out .decision-word'), c.allow ? /^Allow$/ : /^Implicit deny$/);
+    assert.match(await text(page, '#policy-out .decision-meta'), new RegExp(`dialect ${c.dialect}`));
+    assert.equal(await text(page, '#key-out .matched-kid'), preset.expect.kid);
+    // No principal/action for these dialects: the heading counts the checks instead.
+    assert.equal(await page.locator('#policy-out .statement h3 .tag', { hasText: /principal/ }).count(), 0);
+    assert.match(await text(page, '#policy-out .statement h3'), c.allow ? /all \d+ checks pass/ : /\d+ of \d+ checks fail/);
+
+    const rows = page.locator('#policy-out .cond-row').filter({ has: page.locator('code.op', { hasText: new RegExp(`^${c.row.op.replace(/[()]/g, '\\$&')}$`) }) })
+      .filter({ has: page.locator('code.key', { hasText: new RegExp(`^${c.row.key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) });
+    assert.equal(await rows.count(), 1, `one ${c.row.op} row for ${c.row.key}: ${await text(page, '#policy-out')}`);
+    const row = rows.first();
+    assert.match(await row.innerText(), c.allow ? /✓ match/ : /✗ no match/);
+    if (c.row.expected !== undefined) assert.equal(await row.locator('.expected').innerText(), c.row.expected);
+    assert.equal(await row.locator('.actual').innerText(), c.row.actual);
+    if (c.row.labels) assert.deepEqual(await row.locator('.cond-vals dt').allInnerTexts(), c.row.labels);
+    if (c.reason) {
+      assert.match(await text(page, '#policy-out .reason.service'), c.reason);
+      assert.match(await text(page, '#verdict .verdict-detail'), c.reason);
+    }
+    if (c.lint) assert.ok((await page.locator('#policy-out .lint-code').allInnerTexts()).includes(c.lint), await text(page, '#policy-out'));
+    // The row's claim (when it reads one) is highlighted in the claims table on selection.
+    const claim = await row.getAttribute('data-claim');
+    if (claim && await page.locator(`#claims-out tr[data-claim="${claim}"]`).count()) {
+      await row.click();
+      assert.equal(await page.locator('#claims-out tr.selected').getAttribute('data-claim'), claim);
+    }
+    await shoot(page, `${c.id}`, { scheme: c.allow ? 'light' : 'dark', scrollTo: c.allow ? undefined : '#policy-out .cond-row.fail' });
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+}
+
+test('GCP: every mapped attribute is a row showing its mapped value', async () => {
+  await usePreset(page, 'gcp');
+  const mapped = await page.locator('#policy-out .cond-row', { has: page.locator('code.op', { hasText: /^attributeMapping$/ }) }).evaluateAll((rows) =>
+    rows.map((r) => [r.querySelector('code.key').textContent, r.querySelector('.actual').textContent]));
+  assert.deepEqual(mapped, [
+    ['google.subject', '"repo:octo-org/octo-repo:ref:refs/heads/main"'],
+    ['attribute.repository', '"octo-org/octo-repo"'],
+    ['attribute.repository_owner', '"octo-org"'],
+    ['attribute.ref', '"refs/heads/main"'],
+  ]);
+  await shoot(page, 'gcp-allow-mobile', { scheme: 'dark', width: 390, height: 844 });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.emulateMedia({ colorScheme: 'light' });
+});
+
+test('the dialect selector overrides detection', async () => {
+  await usePreset(page, 'vault');
+  // A Vault role that also carries a `Statement` field has the shape of two dialects: auto refuses to guess.
+  const role = JSON.parse(await page.inputValue('#policy'));
+  await setField(page, '#policy', JSON.stringify({ Statement: [], ...role.data }, null, 2));
+  const ambiguous = await text(page, '#policy-error');
+  assert.match(ambiguous, /ERR_POLICY_INVALID/);
+  assert.match(ambiguous, /candidates: aws, vault/);
+  assert.equal(await text(page, '#dialect-detected'), '');
+  // Naming the dialect settles it; the page says nothing was detected, because nothing was.
+  let n = await evaluations(page);
+  await page.selectOption('#dialect', 'vault');
+  await settled(page, n);
+  assert.equal(await page.locator('#policy-error').isHidden(), true);
+  assert.match(await text(page, '#policy-out .decision-meta'), /dialect vault/);
+  assert.match(await text(page, '#verdict .verdict-main'), /verifies and the policy allows/);
+  assert.equal(await text(page, '#dialect-detected'), '');
+  // And a wrong choice is an error of that dialect, with its path, even on a document auto would read.
+  await usePreset(page, 'entra');
+  n = await evaluations(page);
+  await page.selectOption('#dialect', 'gcp');
+  await settled(page, n);
+  assert.match(await text(page, '#policy-error'), /ERR_POLICY_INVALID/);
+  assert.match(await text(page, '#verdict'), /policy does not parse/);
+  // The choice is part of the shared state.
+  const url = page.url();
+  const other = await context.newPage();
+  other.on('pageerror', (e) => pageErrors.push(e.message));
+  await other.goto(url);
+  await other.waitForSelector('body[data-ready="true"]');
+  assert.equal(await other.inputValue('#dialect'), 'gcp');
+  await other.close();
+  n = await evaluations(page);
+  await page.selectOption('#dialect', 'auto');
+  await settled(page, n);
+  assert.equal(await text(page, '#dialect-detected'), 'found entra');
+});
+
+test('an error inside an expression points at its position', async () => {
+  await usePreset(page, 'gcp');
+  const doc = JSON.parse(await page.inputValue('#policy'));
+  doc.attributeCondition = "assertion.repository_owner == 'octo-org' && assertion.ref ==";
+  await setField(page, '#policy', JSON.stringify(doc, null, 2));
+  const t = await text(page, '#policy-error');
+  assert.match(t, /ERR_POLICY_INVALID/);
+  assert.match(t, /\$\.attributeCondition/);
+  assert.match(t, /offset \d+/);
+  await page.click('#policy-error button');
+  const selected = await page.evaluate(() => {
+    const el = document.getElementById('policy');
+    const line = el.value.slice(0, el.selectionStart).split('\n').pop();
+    return { line, start: el.selectionStart, end: el.selectionEnd };
+  });
+  // The parser stopped at the end of the expression: the caret is right after its last character.
+  assert.match(selected.line, /"attributeCondition": "assertion\.repository_owner == 'octo-org' && assertion\.ref ==$/, '"Show in editor" goes to the position in the expression');
+  await shoot(page, 'gcp-condition-error', { scheme: 'light' });
 });
 
 test('a shared link restores the same state', async () => {

@@ -2,7 +2,7 @@
 // tarball installed into a fresh project.
 
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -149,6 +149,104 @@ describe('oidc-trust CLI (installed from the tarball)', () => {
     assert.match(denied.stdout, /^DENIED$/m);
     const malformed = await cli(['check', TOKEN, '--jwks', 'jwks.json', '--policy', 'jwks.json', '--current-date', AT]);
     assert.equal(malformed.code, 2);
+  });
+});
+
+// `check` with every dialect, on the playground's presets (GitHub-shaped tokens signed by a committed throw-away key,
+// and the documents each service reads: a Vault role, octo-sts YAML, an Entra credential, a Google WIF provider).
+describe('oidc-trust check with every policy dialect', () => {
+  const PRESET_DIR = join(REPO, 'www', 'presets');
+  const PRESETS = JSON.parse(readFileSync(join(PRESET_DIR, 'presets.json'), 'utf8'));
+  let pdir;
+  before(() => {
+    pdir = subproject('cli-dialects');
+    for (const f of readdirSync(PRESET_DIR)) if (!f.endsWith('.md')) copyFileSync(join(PRESET_DIR, f), join(pdir, f));
+  });
+  const pcli = (args, opts = {}) => run(bin, args, { cwd: pdir, ...opts });
+  const checkPreset = (p, extra = []) => pcli(
+    ['check', '-', '--jwks', p.jwks, '--policy', p.policy, '--issuer', p.options.issuer, '--audience', p.options.audience, '--current-date', p.options.clock, ...extra],
+    { input: readFileSync(join(PRESET_DIR, p.token), 'utf8') },
+  );
+
+  // What the human output must show for each preset: the trace in the dialect's terms and the service's own words.
+  const EXPECT = {
+    vault: [/^Policy trace \(HashiCorp Vault JWT role\)$/m, /^ {2}role: all 10 checks pass$/m, /ok\s+bound_claims\(glob\) ref: token "refs\/heads\/main" vs "refs\/heads\/\*"/],
+    'vault-fail': [
+      /FAIL\s+policy\s+implicit-deny: Vault would answer "error validating claims: claim "ref_protected" does not match any associated bound claim values"/,
+      /FAIL\s+bound_claims\(string\) ref_protected: token "true" vs true/,
+    ],
+    'octo-sts': [/^Policy trace \(octo-sts trust policy\)$/m, /ok\s+audience\(default\) aud: token "octo-sts\.dev"/, /ok\s+claim_pattern ref_protected: token "true" vs "true"/],
+    'octo-sts-fail': [/FAIL\s+subject_pattern sub: token "repo:octo-org\/octo-repo:pull_request"/, /warning unanchored-alternation:/, /did not match pattern/],
+    entra: [/^Policy trace \(Microsoft Entra federated identity credential\)$/m, /credential "octo-repo-main": all 3 checks pass/],
+    'entra-fail': [/FAIL\s+policy\s+implicit-deny: AADSTS70021: No matching federated identity record found for presented assertion\./, /FAIL\s+matches claims\['sub'\] matches/],
+    gcp: [/ok\s+attributeMapping google\.subject: "repo:octo-org\/octo-repo:ref:refs\/heads\/main" from assertion\.sub/, /ok\s+attributeCondition attribute\.ref == 'refs\/heads\/main': true/],
+    'gcp-fail': [/FAIL\s+attributeCondition assertion\.environment == 'production': error/, /no such key: 'environment'/, /unauthorized_client/],
+  };
+
+  for (const [id, patterns] of Object.entries(EXPECT)) {
+    test(`${id}: human trace, exit code and --json`, async () => {
+      const p = PRESETS.find((x) => x.id === id);
+      assert.ok(p, `preset ${id}`);
+      const allow = p.expect.decision === 'allow';
+      const r = await checkPreset(p);
+      assert.equal(r.code, allow ? 0 : 1, r.stdout + r.stderr);
+      assert.match(r.stdout, allow ? /^ALLOWED$/m : /^DENIED$/m);
+      assert.doesNotMatch(r.stdout, /^ +(ok|FAIL) +(principal|action)\b/m, 'no AWS principal/action rows for this dialect');
+      for (const re of patterns) assert.match(r.stdout, re);
+      const j = await checkPreset(p, ['--json']);
+      const body = JSON.parse(j.stdout);
+      assert.equal(body.ok, allow);
+      assert.equal(body.stage, allow ? 'done' : 'policy');
+      assert.equal(body.policy.dialect, p.expect.dialect);
+      assert.equal(body.policy.decision, p.expect.decision);
+    });
+  }
+
+  test('--dialect overrides detection; an unknown one is a usage error', async () => {
+    const vault = PRESETS.find((x) => x.id === 'vault');
+    const role = JSON.parse(readFileSync(join(PRESET_DIR, vault.policy), 'utf8'));
+    writeFileSync(join(pdir, 'ambiguous.json'), JSON.stringify({ Statement: [], ...role.data }));
+    const ambiguous = await checkPreset({ ...vault, policy: 'ambiguous.json' });
+    assert.equal(ambiguous.code, 2);
+    assert.match(ambiguous.stderr, /ERR_POLICY_INVALID \(at \$\): ambiguous policy document: .*candidates: aws, vault.*with --dialect/);
+    const chosen = await checkPreset({ ...vault, policy: 'ambiguous.json' }, ['--dialect', 'vault']);
+    assert.equal(chosen.code, 0, chosen.stdout + chosen.stderr);
+    assert.match(chosen.stdout, /Policy trace \(HashiCorp Vault JWT role\)/);
+    const wrong = await checkPreset(PRESETS.find((x) => x.id === 'gcp'), ['--dialect', 'entra']);
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /ERR_POLICY_INVALID \(at \$\.\w+\): unknown field/);
+    const bogus = await checkPreset(vault, ['--dialect', 'azure']);
+    assert.equal(bogus.code, 2);
+    assert.match(bogus.stderr, /--dialect: unknown dialect "azure"/);
+    const onVerify = await pcli(['verify', '-', '--jwks', vault.jwks, '--dialect', 'vault'], { input: readFileSync(join(PRESET_DIR, vault.token), 'utf8') });
+    assert.equal(onVerify.code, 2);
+  });
+
+  test('octo-sts YAML: --octo-sts-domain and --octo-sts-anchoring reach the evaluation', async () => {
+    const p = PRESETS.find((x) => x.id === 'octo-sts');
+    // The policy names no audience: the token's aud must be the service's domain, octo-sts.dev by default.
+    const otherDomain = await checkPreset(p, ['--octo-sts-domain', 'sts.example.com']);
+    assert.equal(otherDomain.code, 1, otherDomain.stdout + otherDomain.stderr);
+    assert.match(otherDomain.stdout, /FAIL\s+audience\(default\) aud: token "octo-sts\.dev" vs "sts\.example\.com"/);
+    // `…/heads/ma|zzz` is `^…/heads/ma|zzz$` to legacy octo-sts (a prefix match) and whole-string when grouped.
+    writeFileSync(join(pdir, 'alternation.sts.yaml'), 'issuer: https://token.actions.githubusercontent.com\nsubject_pattern: repo:octo-org/octo-repo:ref:refs/heads/ma|zzz\n');
+    const legacy = await checkPreset({ ...p, policy: 'alternation.sts.yaml' });
+    assert.equal(legacy.code, 0, legacy.stdout + legacy.stderr);
+    assert.match(legacy.stdout, /\[UNCONFIRMED octo-sts-pattern-anchoring\]/);
+    assert.match(legacy.stdout, /UNCONFIRMED octo-sts-pattern-anchoring \(decisive\)/);
+    const grouped = await checkPreset({ ...p, policy: 'alternation.sts.yaml' }, ['--octo-sts-anchoring', 'grouped']);
+    assert.equal(grouped.code, 1, grouped.stdout + grouped.stderr);
+    assert.match(grouped.stdout, /^DENIED$/m);
+    const json = JSON.parse((await checkPreset({ ...p, policy: 'alternation.sts.yaml' }, ['--octo-sts-anchoring', 'grouped', '--json'])).stdout);
+    assert.equal(json.stage, 'policy');
+    assert.equal(json.policy.decision, 'implicit-deny');
+    const bad = await checkPreset(p, ['--octo-sts-anchoring', 'sideways']);
+    assert.equal(bad.code, 2);
+    // A YAML syntax error names its line.
+    writeFileSync(join(pdir, 'broken.sts.yaml'), 'issuer: https://token.actions.githubusercontent.com\nsubject: [unclosed\n');
+    const broken = await checkPreset({ ...p, policy: 'broken.sts.yaml' });
+    assert.equal(broken.code, 2);
+    assert.match(broken.stderr, /ERR_POLICY_INVALID \(.*line \d+/);
   });
 });
 

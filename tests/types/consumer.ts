@@ -10,7 +10,11 @@ import {
   Policy,
   verify,
   type CheckResult,
+  type ConditionTrace,
   type Decision,
+  type Dialect,
+  type PolicyDialect,
+  type Warning,
   type ErrorCode,
   type KeyInfo,
   type Lint,
@@ -99,4 +103,27 @@ const mintedKeys: KeySet = KeySet.fromJwks(issuer.jwks);
 // @ts-expect-error — HS256 is not a test-issuer algorithm
 createTestIssuer({ alg: 'HS256' });
 
+// Every dialect, its evaluate options, and the trace fields as the core serializes them.
+const chosen: Dialect = 'octo-sts';
+const octo = Policy.parse('issuer: https://token.actions.githubusercontent.com\nsubject: x\n', { dialect: chosen });
+const parsedAs: PolicyDialect = octo.dialect;
+const vaultDecision: Decision = Policy.parse('{"bound_audiences":["a"],"user_claim":"sub"}', { dialect: 'vault' }).evaluate(claims, {
+  currentDate: new Date(),
+});
+octo.evaluate(claims, { currentDate: 1700000000, octoStsDomain: 'sts.example.com', octoStsAnchoring: 'grouped' });
+// @ts-expect-error — not an anchoring mode
+octo.evaluate(claims, { octoStsAnchoring: 'strict' });
+// @ts-expect-error — not a dialect
+Policy.parse('{}', { dialect: 'azure' });
+const rows: ConditionTrace[] = vaultDecision.statements.flatMap((s) => s.conditions);
+const mapped: Array<unknown[] | null> = rows.map((c) => c.tokenValues);
+const expected: unknown[][] = rows.map((c) => c.policyValues);
+const rules: string[] = rows.flatMap((c) => (c.unconfirmed ? [c.unconfirmed] : []));
+const warnings: Warning[] = vaultDecision.warnings;
+const decisive: boolean[] = warnings.map((w) => w.decisive);
+const reason: string = vaultDecision.reason;
+const provider: string | null = vaultDecision.provider;
+const severities: Array<'error' | 'warning' | 'info'> = vaultDecision.lints.map((l) => l.severity);
+
 console.log(alg, exp, thumbprints, reasons, repository, kid, payload, dialect, lints, verdict, matched, minted, mintedKeys);
+console.log(parsedAs, mapped, expected, rules, decisive, reason, provider, severities);
