@@ -62,29 +62,30 @@ pub fn check(token: &str, keys: KeySource<'_>, policy: Option<&Policy>, opts: &V
     if let Some(max) = opts.max_token_size {
         dopts.max_token_size = max;
     }
-    // Decode first so header and claims are shown whatever fails later.
-    match token::decode(token, &dopts) {
-        Ok(d) => {
-            result.header = Some(d.header);
-            result.claims = Some(d.claims);
-        }
+    // Decode once, first, so header and claims are shown whatever fails later; the signature is then checked
+    // on the same decoded token.
+    let decoded = token::decode_jws(token, &dopts).and_then(|jws| token::parse_claims(&jws.payload, &dopts).map(|c| (jws, c)));
+    let (jws, claims) = match decoded {
+        Ok(d) => d,
         Err(e) => {
             result.error = Some(e);
             return result;
         }
-    }
-    if let (Some(policy), Some(claims)) = (policy, &result.claims) {
+    };
+    if let Some(policy) = policy {
         let ctx = EvalContext { now: Some(opts.current_date.unwrap_or(now)), ..Default::default() };
-        result.policy = Some(policy.evaluate(claims, &ctx));
+        result.policy = Some(policy.evaluate(&claims, &ctx));
     }
     let signed = match keys {
         KeySource::Failed(e) => Err(e),
-        KeySource::Parsed(ks) => verify::verify_signed_jwt(token, ks, opts),
+        KeySource::Parsed(ks) => verify::verify_parsed(&jws, ks, opts).map(|(alg, key)| verify::key_ref(key, alg)),
     };
-    let outcome = signed.and_then(|v| {
-        result.key = Some(v.key);
-        claims::validate(&v.header, &v.claims, opts, opts.current_date.unwrap_or(now))
+    let outcome = signed.and_then(|key| {
+        result.key = Some(key);
+        claims::validate(&jws.header, &claims, opts, opts.current_date.unwrap_or(now))
     });
+    result.header = Some(jws.header);
+    result.claims = Some(claims);
     match outcome {
         Err(e) => {
             result.stage = stage_of(&e);

@@ -132,7 +132,7 @@ fn check_crit(header: &Map<String, Value>, understood: &[String]) -> Result<()> 
     Ok(())
 }
 
-fn key_ref(key: &Key, alg: Alg) -> KeyRef {
+pub(crate) fn key_ref(key: &Key, alg: Alg) -> KeyRef {
     KeyRef { kid: key.kid.clone(), alg: alg.name(), kty: key.kty.clone(), thumbprint: key.thumbprint.clone() }
 }
 
@@ -178,7 +178,7 @@ pub fn compact_verify(token: &str, keys: &KeySet, opts: &VerifyOptions) -> Resul
     Ok(VerifiedJws { key: key_ref(key, alg), header: jws.header, payload: jws.payload })
 }
 
-fn verify_parsed<'k>(jws: &Jws<'_>, keys: &'k KeySet, opts: &VerifyOptions) -> Result<(Alg, &'k Key)> {
+pub(crate) fn verify_parsed<'k>(jws: &Jws<'_>, keys: &'k KeySet, opts: &VerifyOptions) -> Result<(Alg, &'k Key)> {
     let alg = resolve_alg(jws, opts.algorithms.as_deref())?;
     let key = verify_signature_with_set(jws, alg, keys)?;
     check_crit(&jws.header, &opts.crit)?;

@@ -320,8 +320,12 @@ impl WasmPolicy {
 
 fn run_check(token: JsValue, keys: KeySource<'_>, policy: Option<&Policy>, options_: JsValue) -> JsResult<JsValue> {
     let opts = verify_options(&options_).map_err(to_js_error)?;
+    run_check_with(token, keys, policy, &opts)
+}
+
+fn run_check_with(token: JsValue, keys: KeySource<'_>, policy: Option<&Policy>, opts: &VerifyOptions) -> JsResult<JsValue> {
     let token = token_arg(&token).map_err(to_js_error)?;
-    to_js(&check::check(&token, keys, policy, &opts, now_seconds()))
+    to_js(&check::check(&token, keys, policy, opts, now_seconds()))
 }
 
 fn run_check_jwks(token: JsValue, jwks: JsValue, policy: Option<&Policy>, options_: JsValue) -> JsResult<JsValue> {
@@ -331,7 +335,7 @@ fn run_check_jwks(token: JsValue, jwks: JsValue, policy: Option<&Policy>, option
         Ok(ks) => KeySource::Parsed(ks),
         Err(e) => KeySource::Failed(e.clone()),
     };
-    run_check(token, source, policy, options_)
+    run_check_with(token, source, policy, &opts)
 }
 
 /// A throw-away issuer for trying policies without a real one (the playground's "Mint a test token").
