@@ -127,13 +127,10 @@ fn to_u64(v: &BigUint) -> u64 {
     v.to_bytes_be().iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b))
 }
 
-fn mod_small(n: &BigUint, p: u32) -> u32 {
-    // Horner over the bytes: avoids depending on which `%` overloads the bigint crate offers.
+fn mod_small(n_be: &[u8], p: u32) -> u32 {
+    // Horner over the big-endian bytes: avoids depending on which `%` overloads the bigint crate offers.
     let p = u64::from(p);
-    let r = n
-        .to_bytes_be()
-        .iter()
-        .fold(0u64, |acc, b| ((acc << 8) | u64::from(*b)) % p);
+    let r = n_be.iter().fold(0u64, |acc, b| ((acc << 8) | u64::from(*b)) % p);
     r as u32
 }
 
@@ -146,8 +143,9 @@ fn roca_fingerprint(n: &BigUint) -> Option<String> {
         3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107,
         109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167,
     ];
+    let n_be = n.to_bytes_be();
     for p in PRIMES {
-        let residue = mod_small(n, p);
+        let residue = mod_small(&n_be, p);
         let generator = 65537 % p;
         let mut x = 1u32;
         let mut in_subgroup = false;

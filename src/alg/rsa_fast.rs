@@ -59,8 +59,10 @@ impl std::error::Error for RsaKeyError {}
 pub struct RsaPublic {
     /// Modulus in radix 2^W limbs (little-endian), `L` limbs; (L, W) is chosen from [`CONFIGS`].
     n: Vec<u32>,
-    /// R^2 mod n, R = 2^(W·L), same layout: multiplying by it converts an input into Montgomery form.
-    rr: Vec<u32>,
+    /// R^2 mod n, R = 2^(W·L), same layout: multiplying by it converts an input into Montgomery form. Computed on
+    /// the first signature checked with this key, not when the key is parsed: a key set usually carries several
+    /// keys of which a token uses one, and start-up (import → first verified token) pays only for that one.
+    rr: std::sync::OnceLock<Vec<u32>>,
     /// -n^-1 mod 2^W.
     n0inv: u32,
     /// Big-endian modulus without leading zeros (`k` bytes): the `sig < n` check compares bytes directly.
@@ -114,10 +116,9 @@ impl RsaPublic {
             return Err(RsaKeyError::ModulusSize);
         }
         let n0inv = neg_inv_u32(nl[0]) & mask32(w);
-        let rr = r_squared(&nl, w, n0inv);
         Ok(RsaPublic {
             n: nl,
-            rr,
+            rr: std::sync::OnceLock::new(),
             n0inv,
             n_be: n.to_vec(),
             e,
@@ -180,7 +181,8 @@ impl RsaPublic {
     }
 
     fn op_fixed<const L: usize, const W: u32>(&self, sig: &[u8], out: &mut [u8]) -> bool {
-        let (Ok(n), Ok(rr)) = (<&[u32; L]>::try_from(&self.n[..]), <&[u32; L]>::try_from(&self.rr[..])) else {
+        let rr = self.rr.get_or_init(|| r_squared(&self.n, W, self.n0inv));
+        let (Ok(n), Ok(rr)) = (<&[u32; L]>::try_from(&self.n[..]), <&[u32; L]>::try_from(&rr[..])) else {
             return false;
         };
         let mut x = [0u32; L];
@@ -509,6 +511,37 @@ mod tests {
         let mut limbs = [0u32; 2];
         assert!(be_bytes_to_limbs(&[0x12, 0x34, 0x56, 0x78], 28, &mut limbs));
         assert_eq!(limbs, [0x2345678, 0x1]);
+    }
+
+    #[test]
+    fn r_squared_is_computed_on_first_use_and_equals_the_reference() {
+        use ::rsa::BigUint;
+        // Moduli of every compiled size: odd, top bit set, pseudo-random middle (a simple LCG keeps it seeded).
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for &bytes in &[256usize, 300, 384, 512, 768, 1024] {
+            let mut n: Vec<u8> = (0..bytes)
+                .map(|_| {
+                    state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    (state >> 56) as u8
+                })
+                .collect();
+            n[0] |= 0x80;
+            n[bytes - 1] |= 1;
+            let key = RsaPublic::new(&n, 65537).unwrap();
+            assert!(key.rr.get().is_none(), "R^2 must not be computed when the key is parsed");
+            let sig = vec![2u8; bytes];
+            let first = key.public_op(&sig).unwrap();
+            let limbs = key.n.len();
+            let width = CONFIGS.iter().find(|c| c.0 == limbs).unwrap().1 as usize;
+            let r2 = (BigUint::from(1u32) << (2 * width * limbs)) % BigUint::from_bytes_be(&n);
+            let mut expect = vec![0u32; limbs];
+            assert!(be_bytes_to_limbs(&r2.to_bytes_be(), width as u32, &mut expect));
+            assert_eq!(key.rr.get().unwrap(), &expect, "{bytes}-byte modulus");
+            // The public operation itself against the reference, and stable on reuse.
+            let reference = BigUint::from_bytes_be(&sig).modpow(&BigUint::from(65537u32), &BigUint::from_bytes_be(&n));
+            assert_eq!(BigUint::from_bytes_be(&first), reference);
+            assert_eq!(key.public_op(&sig).unwrap(), first);
+        }
     }
 
     #[test]
