@@ -16,6 +16,7 @@ use serde_json::{json, Map, Value};
 use crate::error::Error;
 use crate::json::type_name;
 use crate::policy::path;
+use crate::policy::single;
 use crate::policy::trace::{
     decide, ConditionTrace, Decision, DecisionKind, Effect, Lint, LintCode, Severity, StatementTrace, Warning,
 };
@@ -671,20 +672,17 @@ fn check(
         _ => "exact",
     };
     Check {
-        trace: ConditionTrace {
-            operator: operator.to_owned(),
+        trace: single::condition_as(
+            operator,
             base_operator,
-            set_operator: None,
-            if_exists: false,
-            key: key.to_owned(),
-            claim: claim.map(str::to_owned),
+            key,
+            claim,
             policy_values,
             token_values,
             matched,
             reason,
             path,
-            unconfirmed: None,
-        },
+        ),
         error,
         other_anchoring: None,
     }

@@ -18,9 +18,26 @@ pub fn condition(
     reason: String,
     path: impl Into<String>,
 ) -> ConditionTrace {
+    condition_as(operator, operator, key, claim, policy_values, token_values, matched, reason, path)
+}
+
+/// [`condition`] for a dialect whose operator names (Vault's `bound_claims_glob`, octo-sts's `subject_pattern`) map
+/// onto a shared base operator (`glob`, `pattern`, `exact`).
+#[allow(clippy::too_many_arguments)]
+pub fn condition_as(
+    operator: &str,
+    base_operator: &'static str,
+    key: impl Into<String>,
+    claim: Option<&str>,
+    policy_values: Vec<Value>,
+    token_values: Option<Vec<Value>>,
+    matched: bool,
+    reason: String,
+    path: impl Into<String>,
+) -> ConditionTrace {
     ConditionTrace {
         operator: operator.to_owned(),
-        base_operator: operator,
+        base_operator,
         set_operator: None,
         if_exists: false,
         key: key.into(),

@@ -19,6 +19,7 @@ use crate::error::Error;
 use crate::json::type_name;
 use crate::policy::glob::Glob;
 use crate::policy::path;
+use crate::policy::single;
 use crate::policy::trace::{decide, ConditionTrace, Decision, DecisionKind, Effect, Lint, LintCode, Severity, StatementTrace};
 use crate::policy::EvalContext;
 
@@ -436,20 +437,17 @@ fn check(
     vault_error: String,
 ) -> Check {
     Check {
-        trace: ConditionTrace {
-            operator: operator.to_owned(),
+        trace: single::condition_as(
+            operator,
             base_operator,
-            set_operator: None,
-            if_exists: false,
-            key: key.to_owned(),
-            claim: claim.map(str::to_owned),
+            key,
+            claim,
             policy_values,
             token_values,
             matched,
             reason,
             path,
-            unconfirmed: None,
-        },
+        ),
         vault_error,
     }
 }
