@@ -259,7 +259,7 @@ fn run_rsa(file: &str, alg: Alg, hash: &str, jwk_field: &str) -> (Tally, Vec<Str
             let (msg, sig) = (hex(t, "msg"), hex(t, "sig"));
             let ours = verify_signature(alg, &key, &msg, &sig);
             let sig = <Rsa as Algorithm>::Signature::try_from_slice(&sig).unwrap();
-            let theirs = reference.verify_signature(&sig, rsa_key.as_rsa_crate_key(), &msg);
+            let theirs = reference.verify_signature(&sig, &rsa_key.to_rsa_crate_key().unwrap(), &msg);
             if ours != theirs {
                 disagreements.push(format!(
                     "tc {} ({}) ours={ours} rsa-crate={theirs}",

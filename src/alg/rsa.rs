@@ -7,32 +7,28 @@
 
 use core::fmt;
 
-use ::rsa::BigUint;
+use super::rsa_fast::RsaPublic;
 
 /// RFC 7518 §3.3: keys below 2048 bits MUST NOT be used.
 pub const MIN_MODULUS_BITS: usize = 2048;
 /// Above this the public operation gets slow enough to be a denial-of-service lever (and nobody publishes them).
 pub const MAX_MODULUS_BITS: usize = super::rsa_fast::MAX_MODULUS_BITS;
-/// The `rsa` crate's limit; also keeps the modexp cost bounded by the modulus size, not the exponent.
+/// Keeps the modexp cost bounded by the modulus size, not the exponent (the `rsa` crate's limit is 2^33 - 1).
 pub const MAX_EXPONENT: u64 = u32::MAX as u64;
 
-/// A validated RSA public key. Construction checks everything; verification only does arithmetic.
+/// A validated RSA public key. Construction checks everything; verification only does arithmetic. The key is kept
+/// only in the Montgomery form verification uses ([`RsaPublic`], which also keeps the canonical big-endian modulus):
+/// no big-integer library runs when a key set is parsed, which is most of what a cold start costs in wasm.
 #[derive(Clone)]
 pub struct RsaKey {
-    n: BigUint,
-    e: BigUint,
-    bits: usize,
-    /// The same key as the `rsa` crate sees it, for jwt-compact's `Rsa` (used as a cross-check in tests).
-    inner: ::rsa::RsaPublicKey,
-    /// Montgomery parameters precomputed once; every verification runs on these.
-    fast: super::rsa_fast::RsaPublic,
+    fast: RsaPublic,
 }
 
 impl fmt::Debug for RsaKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RsaKey")
-            .field("bits", &self.bits)
-            .field("e", &self.e.to_string())
+            .field("bits", &self.fast.modulus_bits())
+            .field("e", &self.fast.exponent())
             .finish()
     }
 }
@@ -41,9 +37,9 @@ impl RsaKey {
     /// Builds a key from the big-endian `n` and `e` of a JWK. Leading zero bytes are tolerated: the value is
     /// what counts, and the thumbprint is computed from the canonical form anyway.
     pub fn from_components(n: &[u8], e: &[u8]) -> Result<RsaKey, String> {
-        let n = BigUint::from_bytes_be(n);
-        let e = BigUint::from_bytes_be(e);
-        let bits = n.bits();
+        let n = strip_leading_zeros(n);
+        let e = strip_leading_zeros(e);
+        let bits = n.first().map_or(0, |top| 8 * n.len() - top.leading_zeros() as usize);
         if bits < MIN_MODULUS_BITS {
             return Err(format!(
                 "RSA modulus is {bits} bits, at least {MIN_MODULUS_BITS} required"
@@ -54,81 +50,63 @@ impl RsaKey {
                 "RSA modulus is {bits} bits, at most {MAX_MODULUS_BITS} supported"
             ));
         }
-        if !is_odd(&n) {
+        if n.last().is_none_or(|b| b & 1 == 0) {
             return Err("RSA modulus is even".to_owned());
         }
-        let e_small: Option<u64> = if e.bits() <= 64 { Some(to_u64(&e)) } else { None };
-        match e_small {
-            None => {
-                return Err(format!(
-                    "RSA public exponent is {} bits, at most 32 supported",
-                    e.bits()
-                ))
-            }
-            Some(v) if v > MAX_EXPONENT => {
-                return Err(format!("RSA public exponent {v} is too large (at most 2^32 - 1)"))
-            }
-            Some(v) if v <= 1 => {
+        if e.len() > 8 {
+            let e_bits = 8 * e.len() - e[0].leading_zeros() as usize;
+            return Err(format!("RSA public exponent is {e_bits} bits, at most 32 supported"));
+        }
+        match e.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b)) {
+            v if v > MAX_EXPONENT => return Err(format!("RSA public exponent {v} is too large (at most 2^32 - 1)")),
+            v if v <= 1 => {
                 return Err(format!(
                     "RSA public exponent {v} is invalid: it must be odd and greater than 1"
                 ))
             }
-            Some(v) if v % 2 == 0 => return Err(format!("RSA public exponent {v} is even: it must be odd")),
-            Some(_) => {}
+            v if v % 2 == 0 => return Err(format!("RSA public exponent {v} is even: it must be odd")),
+            _ => {}
         }
-        if let Some(fingerprint) = roca_fingerprint(&n) {
+        if let Some(fingerprint) = roca_fingerprint(n) {
             return Err(fingerprint);
         }
-        let inner = ::rsa::RsaPublicKey::new_with_max_size(n.clone(), e.clone(), MAX_MODULUS_BITS)
-            .map_err(|err| format!("RSA key rejected: {err}"))?;
-        let fast = super::rsa_fast::RsaPublic::from_be_bytes(&n.to_bytes_be(), &e.to_bytes_be())
-            .map_err(|err| format!("RSA key rejected: {err}"))?;
-        Ok(RsaKey {
-            bits,
-            n,
-            e,
-            inner,
-            fast,
-        })
+        let fast = RsaPublic::from_be_bytes(n, e).map_err(|err| format!("RSA key rejected: {err}"))?;
+        Ok(RsaKey { fast })
     }
 
     pub fn modulus_bits(&self) -> usize {
-        self.bits
+        self.fast.modulus_bits()
     }
 
     /// Canonical big-endian modulus (no leading zeros), as RFC 7638 thumbprints need it.
     pub fn n_bytes(&self) -> Vec<u8> {
-        self.n.to_bytes_be()
+        self.fast.modulus_be().to_vec()
     }
 
+    /// Canonical big-endian public exponent (no leading zeros).
     pub fn e_bytes(&self) -> Vec<u8> {
-        self.e.to_bytes_be()
+        strip_leading_zeros(&self.fast.exponent().to_be_bytes()).to_vec()
     }
 
-    pub fn modulus(&self) -> &BigUint {
-        &self.n
-    }
-
-    pub fn exponent(&self) -> &BigUint {
-        &self.e
-    }
-
-    /// The key in the `rsa` crate's type (what jwt-compact's `Rsa` algorithm verifies with).
-    pub fn as_rsa_crate_key(&self) -> &::rsa::RsaPublicKey {
-        &self.inner
+    /// The same key in the `rsa` crate's type, for cross-checks against jwt-compact's `Rsa` algorithm (tests) and the
+    /// test issuer. Verification never uses it.
+    pub fn to_rsa_crate_key(&self) -> Result<::rsa::RsaPublicKey, String> {
+        ::rsa::RsaPublicKey::new_with_max_size(
+            ::rsa::BigUint::from_bytes_be(self.fast.modulus_be()),
+            ::rsa::BigUint::from(self.fast.exponent()),
+            MAX_MODULUS_BITS,
+        )
+        .map_err(|err| format!("RSA key rejected: {err}"))
     }
 }
 
-fn is_odd(v: &BigUint) -> bool {
-    v.to_bytes_le().first().is_some_and(|b| b & 1 == 1)
-}
-
-fn to_u64(v: &BigUint) -> u64 {
-    v.to_bytes_be().iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b))
+fn strip_leading_zeros(b: &[u8]) -> &[u8] {
+    let start = b.iter().position(|&x| x != 0).unwrap_or(b.len());
+    &b[start..]
 }
 
 fn mod_small(n_be: &[u8], p: u32) -> u32 {
-    // Horner over the big-endian bytes: avoids depending on which `%` overloads the bigint crate offers.
+    // Horner over the big-endian bytes.
     let p = u64::from(p);
     let r = n_be.iter().fold(0u64, |acc, b| ((acc << 8) | u64::from(*b)) % p);
     r as u32
@@ -137,15 +115,14 @@ fn mod_small(n_be: &[u8], p: u32) -> u32 {
 /// Detects moduli generated by Infineon's flawed library (ROCA, CVE-2017-15361): their primes have the form
 /// `k·M + 65537^a mod M`, so `n mod p` lies in the subgroup generated by 65537 for every small prime `p` of `M`.
 /// A random modulus passes all 38 tests with negligible probability. Same test as the ROCA authors' detector;
-/// the subgroups are computed here instead of copied as bitmasks.
-fn roca_fingerprint(n: &BigUint) -> Option<String> {
+/// the subgroups are computed here instead of copied as bitmasks. `n_be` is the big-endian modulus.
+fn roca_fingerprint(n_be: &[u8]) -> Option<String> {
     const PRIMES: [u32; 38] = [
         3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107,
         109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167,
     ];
-    let n_be = n.to_bytes_be();
     for p in PRIMES {
-        let residue = mod_small(&n_be, p);
+        let residue = mod_small(n_be, p);
         let generator = 65537 % p;
         let mut x = 1u32;
         let mut in_subgroup = false;
@@ -274,6 +251,6 @@ mod tests {
             }
             assert_eq!(computed, mask, "p = {p}");
         }
-        assert!(roca_fingerprint(&BigUint::from_bytes_be(&test_modulus_2048())).is_none());
+        assert!(roca_fingerprint(&test_modulus_2048()).is_none());
     }
 }

@@ -143,6 +143,11 @@ impl RsaPublic {
     }
 
     /// Modulus length in bytes; every signature must be exactly this long.
+    /// The canonical big-endian modulus (no leading zero bytes).
+    pub fn modulus_be(&self) -> &[u8] {
+        &self.n_be
+    }
+
     pub fn modulus_len(&self) -> usize {
         self.k
     }
