@@ -2,6 +2,7 @@
 
 mod backend;
 pub mod ecdsa;
+pub mod ed25519;
 pub mod rsa;
 pub mod rsa_fast;
 
