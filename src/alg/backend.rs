@@ -7,11 +7,12 @@
 use core::fmt;
 use std::sync::Arc;
 
-use jwt_compact::alg::{Es256, Es256k, Hs256, Hs256Key, Hs384, Hs384Key, Hs512, Hs512Key};
+use jwt_compact::alg::{Es256k, Hs256, Hs256Key, Hs384, Hs384Key, Hs512, Hs512Key};
 use jwt_compact::{Algorithm, AlgorithmSignature};
 
 use super::ecdsa::{Es384, Es512};
 use super::ed25519::{Ed25519Key, Ed25519KeyError};
+use super::p256_vartime;
 use super::rsa::{self, HashAlg, RsaKey};
 use super::{Alg, Curve, KeyFamily};
 
@@ -213,7 +214,8 @@ pub trait SignatureBackend: Send + Sync {
     fn name(&self) -> &'static str;
 }
 
-/// The pure-Rust backend: jwt-compact's algorithms where it has them, our own ES384/ES512, Ed25519 and RSA.
+/// The pure-Rust backend: jwt-compact's algorithms where it has them, our own ES256 (variable-time P-256),
+/// ES384/ES512, Ed25519 and RSA.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct PureBackend;
 
@@ -230,7 +232,7 @@ impl SignatureBackend for PureBackend {
             (Alg::PS256, PublicKey::Rsa(k)) => rsa::verify_pss(k, HashAlg::Sha256, message, signature),
             (Alg::PS384, PublicKey::Rsa(k)) => rsa::verify_pss(k, HashAlg::Sha384, message, signature),
             (Alg::PS512, PublicKey::Rsa(k)) => rsa::verify_pss(k, HashAlg::Sha512, message, signature),
-            (Alg::ES256, PublicKey::P256(k)) => verify_with(&Es256, k, message, signature),
+            (Alg::ES256, PublicKey::P256(k)) => p256_vartime::verify(k, message, signature),
             (Alg::ES384, PublicKey::P384(k)) => verify_with(&Es384, k, message, signature),
             (Alg::ES512, PublicKey::P521(k)) => verify_with(&Es512, k, message, signature),
             // jwt-compact's ES256K normalizes high-S first (k256 alone rejects it), matching ES256's behaviour.
