@@ -7,10 +7,12 @@
 use core::fmt;
 use std::sync::Arc;
 
-use jwt_compact::alg::{Ed25519, Es256, Es256k, Hs256, Hs256Key, Hs384, Hs384Key, Hs512, Hs512Key};
+use jwt_compact::alg::{Es256k, Hs256, Hs256Key, Hs384, Hs384Key, Hs512, Hs512Key};
 use jwt_compact::{Algorithm, AlgorithmSignature};
 
 use super::ecdsa::{Es384, Es512};
+use super::ed25519::{Ed25519Key, Ed25519KeyError};
+use super::p256_vartime;
 use super::rsa::{self, HashAlg, RsaKey};
 use super::{Alg, Curve, KeyFamily};
 
@@ -22,7 +24,7 @@ pub enum PublicKey {
     P384(p384::ecdsa::VerifyingKey),
     P521(p521::ecdsa::VerifyingKey),
     Secp256k1(k256::ecdsa::VerifyingKey),
-    Ed25519(ed25519_compact::PublicKey),
+    Ed25519(Ed25519Key),
     /// An HMAC secret. Its bytes are never printed by `Debug`.
     Oct(Vec<u8>),
 }
@@ -84,17 +86,15 @@ impl PublicKey {
     }
 
     /// An Ed25519 key (32 bytes). Non-canonical encodings, non-points and points of small order are rejected
-    /// here, because no signature could ever verify under them (ed25519-compact rejects them when verifying).
+    /// here, because no signature could ever verify under them (the verifier would refuse them too).
     pub fn ed25519(x: &[u8]) -> Result<PublicKey, String> {
-        let key = ed25519_compact::PublicKey::from_slice(x)
-            .map_err(|_| format!("Ed25519 public key \"x\" is {} bytes, expected exactly 32", x.len()))?;
-        key.validate().map_err(|e| match e {
-            ed25519_compact::Error::WeakPublicKey => {
+        Ed25519Key::from_bytes(x).map(PublicKey::Ed25519).map_err(|e| match e {
+            Ed25519KeyError::Length => format!("Ed25519 public key \"x\" is {} bytes, expected exactly 32", x.len()),
+            Ed25519KeyError::SmallOrder => {
                 "Ed25519 public key is a point of small order (it would accept forged signatures)".to_owned()
             }
-            _ => "Ed25519 public key is not a valid curve point encoding".to_owned(),
-        })?;
-        Ok(PublicKey::Ed25519(key))
+            Ed25519KeyError::Encoding => "Ed25519 public key is not a valid curve point encoding".to_owned(),
+        })
     }
 
     /// An HMAC secret; length rules per algorithm are applied at verification and key selection.
@@ -214,7 +214,8 @@ pub trait SignatureBackend: Send + Sync {
     fn name(&self) -> &'static str;
 }
 
-/// The pure-Rust backend: jwt-compact's algorithms where it has them, our own ES384/ES512 and RSA padding.
+/// The pure-Rust backend: jwt-compact's algorithms where it has them, our own ES256 (variable-time P-256),
+/// ES384/ES512, Ed25519 and RSA.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct PureBackend;
 
@@ -231,14 +232,14 @@ impl SignatureBackend for PureBackend {
             (Alg::PS256, PublicKey::Rsa(k)) => rsa::verify_pss(k, HashAlg::Sha256, message, signature),
             (Alg::PS384, PublicKey::Rsa(k)) => rsa::verify_pss(k, HashAlg::Sha384, message, signature),
             (Alg::PS512, PublicKey::Rsa(k)) => rsa::verify_pss(k, HashAlg::Sha512, message, signature),
-            (Alg::ES256, PublicKey::P256(k)) => verify_with(&Es256, k, message, signature),
+            (Alg::ES256, PublicKey::P256(k)) => p256_vartime::verify(k, message, signature),
             (Alg::ES384, PublicKey::P384(k)) => verify_with(&Es384, k, message, signature),
             (Alg::ES512, PublicKey::P521(k)) => verify_with(&Es512, k, message, signature),
             // jwt-compact's ES256K normalizes high-S first (k256 alone rejects it), matching ES256's behaviour.
             (Alg::ES256K, PublicKey::Secp256k1(k)) => {
                 verify_with(&Es256k::<sha2::Sha256>::default(), k, message, signature)
             }
-            (Alg::EdDSA, PublicKey::Ed25519(k)) => verify_with(&Ed25519, k, message, signature),
+            (Alg::EdDSA, PublicKey::Ed25519(k)) => k.verify(message, signature),
             (Alg::HS256 | Alg::HS384 | Alg::HS512, PublicKey::Oct(k)) if key.supports(alg) => match alg {
                 Alg::HS256 => verify_with(&Hs256, &Hs256Key::from(k.as_slice()), message, signature),
                 Alg::HS384 => verify_with(&Hs384, &Hs384Key::from(k.as_slice()), message, signature),

@@ -2,6 +2,8 @@
 
 mod backend;
 pub mod ecdsa;
+pub mod ed25519;
+pub mod p256_vartime;
 pub mod rsa;
 pub mod rsa_fast;
 
