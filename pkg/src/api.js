@@ -6,6 +6,7 @@
 // policies lives in the Rust core, so no verdict is computed twice.
 
 import { OidcTrustError, toOidcTrustError, invalidArgument } from './errors.js';
+import { inputFor } from './io.js';
 import { createRemoteKeySets, remoteController } from './remote.js';
 import { createAsyncApi, createTestIssuerFactory } from './verifier.js';
 
@@ -128,6 +129,24 @@ function tokenString(token, code = 'ERR_JWS_INVALID') {
   throw new OidcTrustError(code, `a compact JWS must be a string or a Uint8Array, got ${token === null ? 'null' : typeof token}`);
 }
 
+const DECISIONS = ['allow', 'deny', 'implicit-deny'];
+const isEnumerable = Object.prototype.propertyIsEnumerable;
+
+/**
+ * The members of `claims` named in `names`, as `JSON.stringify(claims)` would have written them: own enumerable
+ * properties only, so a missing claim stays missing. `claims` itself when every claim may matter (`names` null)
+ * or when a `toJSON` decides what the object serializes to.
+ */
+function projectClaims(claims, names) {
+  if (names === null || typeof claims.toJSON === 'function') return claims;
+  const out = {};
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    if (isEnumerable.call(claims, name)) out[name] = claims[name];
+  }
+  return out;
+}
+
 // Handed out by `createApi` so that instances are only made through the static factories.
 const CONSTRUCT = Symbol('oidc-trust.construct');
 
@@ -144,6 +163,7 @@ export function createApi(wasm, runtime = {}) {
   const innerKeySets = new WeakMap();
   const innerPolicies = new WeakMap();
   const native = runtime.native;
+  const withInput = inputFor(wasm);
   let algNames;
 
   // The signature backend of a new key set: `auto` is native where the entry says the runtime's node:crypto has
@@ -219,6 +239,7 @@ export function createApi(wasm, runtime = {}) {
 
   class Policy {
     #lints;
+    #claimsRead;
 
     constructor(token, inner) {
       if (token !== CONSTRUCT) throw invalidArgument('use Policy.parse(document) to create a Policy');
@@ -271,7 +292,18 @@ export function createApi(wasm, runtime = {}) {
         throw invalidArgument('Policy.decide needs the claims object of a token', { path: 'claims' });
       }
       const opts = plainOptions(options, 'Policy.decide');
-      return call(() => innerPolicies.get(this).decide(claims, opts));
+      const inner = innerPolicies.get(this);
+      // Only the claims this policy can read cross into wasm (the core names them once; null: all of them).
+      if (this.#claimsRead === undefined) this.#claimsRead = call(() => inner.claimsRead()) ?? null;
+      const projected = projectClaims(claims, this.#claimsRead);
+      if (projected === claims) return call(() => inner.decide(claims, opts));
+      let text;
+      try {
+        text = JSON.stringify(projected);
+      } catch {
+        throw invalidArgument('the claims cannot be serialized as JSON (cyclic or too deep)');
+      }
+      return DECISIONS[call(() => withInput(text, (len) => inner.decideInput(len, opts)))];
     }
 
     get [Symbol.toStringTag]() {
@@ -305,7 +337,7 @@ export function createApi(wasm, runtime = {}) {
     const inner = innerKeySet(keySet, 'verify');
     const t = tokenString(token);
     const opts = verifyOptionsForWasm(options);
-    return call(() => wasm.verify(t, inner, opts));
+    return JSON.parse(call(() => withInput(t, (len) => wasm.verifyInput(len, inner, opts))));
   }
 
   /** Verifies a compact JWS of any payload (no JWT claim rules). */
@@ -364,6 +396,7 @@ export function createApi(wasm, runtime = {}) {
     verifyOptionsForWasm,
     tokenString,
     errorData,
+    withInput,
   });
   const createTestIssuer = createTestIssuerFactory({ wasm, call });
 

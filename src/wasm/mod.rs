@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+mod io;
 mod native;
 
 type JsResult<T> = Result<T, JsValue>;
@@ -196,6 +197,17 @@ pub fn verify(token: JsValue, key_set: &WasmKeySet, options_: JsValue) -> JsResu
     verified_to_js(&run().map_err(to_js_error)?)
 }
 
+/// `verify` with the token in the input buffer (`len` bytes; see `io.rs`): the result crosses as the JSON text
+/// of [`verify::VerifiedJwt::to_json`], which the wrapper hands to `JSON.parse`.
+#[wasm_bindgen(js_name = verifyInput)]
+pub fn verify_input(len: usize, key_set: &WasmKeySet, options_: JsValue) -> JsResult<String> {
+    let run = || -> Result<verify::VerifiedJwt, Error> {
+        let opts = verify_options(&options_)?;
+        io::with_input(len, |token| verify::verify(token, &key_set.inner, &opts, now_seconds()))?
+    };
+    run().map(|v| v.to_json()).map_err(to_js_error)
+}
+
 /// A verified JWT crosses as one JSON text that splices in the token's own header and payload.
 fn verified_to_js(v: &verify::VerifiedJwt) -> JsResult<JsValue> {
     js_sys::JSON::parse(&v.to_json())
@@ -269,6 +281,29 @@ impl WasmPolicy {
         let (claims, ctx) = evaluate_args(&claims, &options_).map_err(to_js_error)?;
         Ok(self.inner.decide(&claims, &ctx).as_str().to_owned())
     }
+
+    /// The claim names `decide` can read (`null`: any claim may matter): the wrapper then passes only these.
+    #[wasm_bindgen(js_name = claimsRead)]
+    pub fn claims_read(&self) -> Option<Vec<String>> {
+        self.inner.claims_read().map(|names| names.into_iter().map(str::to_owned).collect())
+    }
+
+    /// `decide` on claims given as JSON text in the input buffer (`len` bytes): 0 allow, 1 deny, 2 implicit-deny.
+    #[wasm_bindgen(js_name = decideInput)]
+    pub fn decide_input(&self, len: usize, options_: JsValue) -> JsResult<u32> {
+        let run = || -> Result<u32, Error> {
+            let args: EvaluateArgs = options(&options_, "evaluate options")?;
+            let claims = io::with_input(len, |text| json::parse_object(text, json::DEFAULT_MAX_DEPTH))?
+                .map_err(|e| Error::invalid_argument(format!("the claims must be a JSON object: {e}")))?;
+            let ctx = eval_context(args)?;
+            Ok(match self.inner.decide(&claims, &ctx) {
+                crate::policy::DecisionKind::Allow => 0,
+                crate::policy::DecisionKind::Deny => 1,
+                crate::policy::DecisionKind::ImplicitDeny => 2,
+            })
+        };
+        run().map_err(to_js_error)
+    }
 }
 
 fn evaluate_args(claims: &JsValue, options_: &JsValue) -> Result<(serde_json::Map<String, serde_json::Value>, EvalContext), Error> {
@@ -276,6 +311,10 @@ fn evaluate_args(claims: &JsValue, options_: &JsValue) -> Result<(serde_json::Ma
     let text = json_text(claims, "the claims", ErrorCode::InvalidArgument)?;
     let claims = json::parse_object(&text, json::DEFAULT_MAX_DEPTH)
         .map_err(|e| Error::invalid_argument(format!("the claims must be a JSON object: {e}")))?;
+    Ok((claims, eval_context(args)?))
+}
+
+fn eval_context(args: EvaluateArgs) -> Result<EvalContext, Error> {
     let octo_sts_anchoring = match args.octo_sts_anchoring.as_deref() {
         None | Some("legacy") => crate::policy::OctoStsAnchoring::Legacy,
         Some("grouped") => crate::policy::OctoStsAnchoring::Grouped,
@@ -289,7 +328,7 @@ fn evaluate_args(claims: &JsValue, options_: &JsValue) -> Result<(serde_json::Ma
         octo_sts_domain: args.octo_sts_domain,
         octo_sts_anchoring,
     };
-    Ok((claims, ctx))
+    Ok(ctx)
 }
 
 /// `check` without a policy: one result that never throws for a bad token. A JWKS that fails to parse
@@ -403,7 +442,11 @@ struct CacheArgs {
 #[wasm_bindgen]
 pub struct WasmVerifier {
     inner: crate::verifier::Verifier,
+    /// Where the last `verifyInput` left its token in the cache: `(u32::MAX, 0)` for nowhere.
+    last_slot: crate::verifier::SlotRef,
 }
+
+const NO_SLOT: crate::verifier::SlotRef = crate::verifier::SlotRef { slot: u32::MAX, generation: 0 };
 
 #[wasm_bindgen]
 impl WasmVerifier {
@@ -419,12 +462,47 @@ impl WasmVerifier {
             };
             crate::verifier::Verifier::new(opts, None, cache)
         };
-        run().map(|inner| WasmVerifier { inner }).map_err(to_js_error)
+        run().map(|inner| WasmVerifier { inner, last_slot: NO_SLOT }).map_err(to_js_error)
     }
 
     pub fn verify(&mut self, token: JsValue, key_set: &WasmKeySet) -> JsResult<JsValue> {
         let token = token_arg(&token).map_err(to_js_error)?;
         verified_to_js(&self.inner.verify(&token, &key_set.inner, now_seconds()).map_err(to_js_error)?)
+    }
+
+    /// `verify` with the token in the input buffer (`len` bytes): the result's JSON text. With a cache, where the
+    /// token is now held is then `lastSlot`/`lastGeneration`, for the wrapper's index of built results.
+    #[wasm_bindgen(js_name = verifyInput)]
+    pub fn verify_input(&mut self, len: usize, key_set: &WasmKeySet) -> JsResult<String> {
+        self.last_slot = NO_SLOT;
+        let now = now_seconds();
+        let (verified, slot) = io::with_input(len, |token| self.inner.verify_slot(token, &key_set.inner, now))
+            .and_then(|r| r)
+            .map_err(to_js_error)?;
+        self.last_slot = slot.unwrap_or(NO_SLOT);
+        Ok(verified.to_json())
+    }
+
+    /// Cache slot of the last `verifyInput`'s token, or 2^32 − 1 when the cache did not keep it.
+    #[wasm_bindgen(getter, js_name = lastSlot)]
+    pub fn last_slot(&self) -> u32 {
+        self.last_slot.slot
+    }
+
+    #[wasm_bindgen(getter, js_name = lastGeneration)]
+    pub fn last_generation(&self) -> u32 {
+        self.last_slot.generation
+    }
+
+    /// A hit in the wrapper's index: `true` when `(slot, generation)` still holds that token, its key is still in
+    /// `key_set` and its claims pass every rule now — the core's decision, made on every hit. `false`: verify
+    /// the token again. A rule that fails now throws the error `verify` would.
+    pub fn revalidate(&mut self, slot: u32, generation: u32, key_set: &WasmKeySet) -> JsResult<bool> {
+        let at = crate::verifier::SlotRef { slot, generation };
+        match self.inner.revalidate(at, &key_set.inner, now_seconds()) {
+            Ok(r) => Ok(r == crate::verifier::Revalidated::Valid),
+            Err(e) => Err(to_js_error(e)),
+        }
     }
 
     pub fn check(&mut self, token: JsValue, key_set: &WasmKeySet) -> JsResult<JsValue> {
