@@ -1,5 +1,5 @@
-//! `Policy::claims_read`: deciding on only the claims a policy can read gives the decision the whole claims set
-//! gives. The JS package relies on it to pass just those claims into wasm for `Policy.decide`; these seeded random
+//! `Policy::claims_read` and `Policy::decide_pairs`: deciding on only the claims a policy can read gives the
+//! decision the whole claims set gives. The JS package relies on it to pass just those claims into wasm for `Policy.decide`; these seeded random
 //! claim sets (every JSON type, near-miss values, other providers' issuers) × policies that read claims every way
 //! the AWS engine can (condition keys, `${…}` variables, Google's `azp`-else-`aud`, a nested claim, multi-valued
 //! keys, context and malformed keys) check that the projection never changes a verdict.
@@ -150,6 +150,9 @@ fn deciding_on_the_claims_read_gives_the_same_decision() {
             let want = policy.decide(&full, &ctx);
             let got = policy.decide(&project(&full, &names), &ctx);
             assert_eq!(got, want, "policy {doc}\nclaims {}\nread {names:?}", Value::Object(full.clone()));
+            // The same projection as the pairs the wasm binding builds (in `claims_read` order).
+            let pairs: Vec<(&str, Value)> = names.iter().filter_map(|n| full.get(*n).map(|v| (*n, v.clone()))).collect();
+            assert_eq!(policy.decide_pairs(&pairs, &ctx), Some(want), "pairs {pairs:?}");
             // The projection changes nothing for evaluate's verdict either (evaluate itself takes every claim).
             assert_eq!(policy.evaluate(&full, &ctx).decision, want);
             seen.insert(want);

@@ -131,18 +131,32 @@ function tokenString(token, code = 'ERR_JWS_INVALID') {
 
 const DECISIONS = ['allow', 'deny', 'implicit-deny'];
 const isEnumerable = Object.prototype.propertyIsEnumerable;
+// A string with a lone surrogate goes as JSON, which the core refuses exactly as it would in a whole claims object.
+const isWellFormed = String.prototype.isWellFormed ?? (() => false);
 
 /**
- * The members of `claims` named in `names`, as `JSON.stringify(claims)` would have written them: own enumerable
- * properties only, so a missing claim stays missing. `claims` itself when every claim may matter (`names` null)
- * or when a `toJSON` decides what the object serializes to.
+ * The members of `claims` named in `names` (the core's `claimsRead`), in the form `decideInput` reads: per member
+ * present as `JSON.stringify(claims)` would have written it (own, enumerable, not undefined or a function), one
+ * character each for its index in `names`, its tag (0: the string itself, 1: JSON text) and its length in two
+ * 15-bit halves, then the text. A missing claim has no entry, so it stays missing. Undefined when a `toJSON`
+ * would decide what the claims serialize to (then the whole object goes, as JSON).
  */
-function projectClaims(claims, names) {
-  if (names === null || typeof claims.toJSON === 'function') return claims;
-  const out = {};
+function encodeClaims(claims, names) {
+  if (typeof claims.toJSON === 'function') return undefined;
+  let out = '';
   for (let i = 0; i < names.length; i++) {
     const name = names[i];
-    if (isEnumerable.call(claims, name)) out[name] = claims[name];
+    if (!isEnumerable.call(claims, name)) continue;
+    const value = claims[name];
+    let tag = 0;
+    let text = value;
+    if (typeof value !== 'string' || !isWellFormed.call(value)) {
+      if (value !== null && typeof value === 'object' && typeof value.toJSON === 'function') return undefined;
+      text = JSON.stringify(value);
+      if (text === undefined) continue;
+      tag = 1;
+    }
+    out += String.fromCharCode(i, tag, text.length >>> 15, text.length & 0x7fff) + text;
   }
   return out;
 }
@@ -295,14 +309,13 @@ export function createApi(wasm, runtime = {}) {
       const inner = innerPolicies.get(this);
       // Only the claims this policy can read cross into wasm (the core names them once; null: all of them).
       if (this.#claimsRead === undefined) this.#claimsRead = call(() => inner.claimsRead()) ?? null;
-      const projected = projectClaims(claims, this.#claimsRead);
-      if (projected === claims) return call(() => inner.decide(claims, opts));
       let text;
       try {
-        text = JSON.stringify(projected);
+        text = this.#claimsRead === null ? undefined : encodeClaims(claims, this.#claimsRead);
       } catch {
         throw invalidArgument('the claims cannot be serialized as JSON (cyclic or too deep)');
       }
+      if (text === undefined) return call(() => inner.decide(claims, opts));
       return DECISIONS[call(() => withInput(text, (len) => inner.decideInput(len, opts)))];
     }
 

@@ -218,6 +218,16 @@ impl Policy {
         }
     }
 
+    /// [`Policy::decide`] on only the claims [`Policy::claims_read`] names, given as name–value pairs; `None` for
+    /// a dialect that does not name them.
+    pub fn decide_pairs(&self, claims: &[(&str, Value)], ctx: &EvalContext) -> Option<DecisionKind> {
+        match self {
+            Policy::Aws(p) => Some(p.decide_pairs(claims, ctx)),
+            #[cfg(feature = "dialects")]
+            _ => None,
+        }
+    }
+
     pub fn decide(&self, claims: &Map<String, Value>, ctx: &EvalContext) -> DecisionKind {
         match self {
             Policy::Aws(p) => p.decide(claims, ctx),

@@ -247,6 +247,8 @@ struct EvaluateArgs {
 #[wasm_bindgen]
 pub struct WasmPolicy {
     inner: Policy,
+    /// [`Policy::claims_read`], once.
+    claims_read: Option<Vec<&'static str>>,
 }
 
 #[wasm_bindgen]
@@ -258,7 +260,7 @@ impl WasmPolicy {
             let text = json_text(&doc, "the policy document", ErrorCode::PolicyInvalid)?;
             Policy::parse_str(&text, dialect)
         };
-        run().map(|inner| WasmPolicy { inner }).map_err(to_js_error)
+        run().map(|inner| WasmPolicy { claims_read: inner.claims_read(), inner }).map_err(to_js_error)
     }
 
     #[wasm_bindgen(getter)]
@@ -282,21 +284,26 @@ impl WasmPolicy {
         Ok(self.inner.decide(&claims, &ctx).as_str().to_owned())
     }
 
-    /// The claim names `decide` can read (`null`: any claim may matter): the wrapper then passes only these.
+    /// The claim names `decide` can read (`undefined`: any claim may matter): the wrapper then passes only these,
+    /// encoded for `decideInput`.
     #[wasm_bindgen(js_name = claimsRead)]
     pub fn claims_read(&self) -> Option<Vec<String>> {
-        self.inner.claims_read().map(|names| names.into_iter().map(str::to_owned).collect())
+        self.claims_read.as_ref().map(|names| names.iter().map(|n| (*n).to_owned()).collect())
     }
 
-    /// `decide` on claims given as JSON text in the input buffer (`len` bytes): 0 allow, 1 deny, 2 implicit-deny.
+    /// `decide` on the claims `claimsRead` names, encoded in the input buffer (`len` bytes) as [`projected_claims`]
+    /// reads them: 0 allow, 1 deny, 2 implicit-deny.
     #[wasm_bindgen(js_name = decideInput)]
     pub fn decide_input(&self, len: usize, options_: JsValue) -> JsResult<u32> {
         let run = || -> Result<u32, Error> {
             let args: EvaluateArgs = options(&options_, "evaluate options")?;
-            let claims = io::with_input(len, |text| json::parse_object(text, json::DEFAULT_MAX_DEPTH))?
-                .map_err(|e| Error::invalid_argument(format!("the claims must be a JSON object: {e}")))?;
-            let ctx = eval_context(args)?;
-            Ok(match self.inner.decide(&claims, &ctx) {
+            let names = self.claims_read.as_deref().unwrap_or_default();
+            let claims = io::with_input(len, |text| projected_claims(text, names))??;
+            let ctx = eval_context(args, false)?;
+            let decision = self.inner.decide_pairs(&claims, &ctx).ok_or_else(|| {
+                Error::invalid_argument("this policy's dialect does not name the claims it reads: use decide")
+            })?;
+            Ok(match decision {
                 crate::policy::DecisionKind::Allow => 0,
                 crate::policy::DecisionKind::Deny => 1,
                 crate::policy::DecisionKind::ImplicitDeny => 2,
@@ -306,15 +313,70 @@ impl WasmPolicy {
     }
 }
 
+/// The claims the JS wrapper projected for `decideInput`, as one string of entries, each
+/// `[name index][tag][length high 15 bits][length low 15 bits]` (one character each) then the value: its text
+/// (tag 0: a string claim, taken as it is) or its `JSON.stringify` text (tag 1: any other value, parsed as
+/// strictly as the whole claims object would have been, one nesting level down). The length counts UTF-16 units,
+/// as JS measures strings. Missing claims have no entry, so they stay missing.
+fn projected_claims(text: &str, names: &[&'static str]) -> Result<Vec<(&'static str, serde_json::Value)>, Error> {
+    let malformed = || Error::invalid_argument("the projected claims are malformed (a bug in the JS wrapper)");
+    let mut claims: Vec<(&'static str, serde_json::Value)> = Vec::with_capacity(names.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let mut head = rest.chars();
+        let (Some(index), Some(tag), Some(high), Some(low)) = (head.next(), head.next(), head.next(), head.next()) else {
+            return Err(malformed());
+        };
+        let (high, low) = (u32::from(high) as usize, u32::from(low) as usize);
+        if high >= 1 << 15 || low >= 1 << 15 {
+            return Err(malformed());
+        }
+        let units = high << 15 | low;
+        let body = head.as_str();
+        let bytes = match body.as_bytes().get(..units) {
+            Some(prefix) if prefix.is_ascii() => units,
+            _ => {
+                let (mut taken, mut bytes) = (0, 0);
+                for c in body.chars() {
+                    if taken >= units {
+                        break;
+                    }
+                    taken += c.len_utf16();
+                    bytes += c.len_utf8();
+                }
+                if taken != units {
+                    return Err(malformed());
+                }
+                bytes
+            }
+        };
+        let (value, after) = body.split_at(bytes);
+        rest = after;
+        let name = names.get(u32::from(index) as usize).ok_or_else(malformed)?;
+        let value = match tag {
+            '\0' => serde_json::Value::String(value.to_owned()),
+            '\u{1}' => json::parse_strict(value, json::DEFAULT_MAX_DEPTH - 1)
+                .map_err(|e| Error::invalid_argument(format!("the claims must be a JSON object: {e}")))?,
+            _ => return Err(malformed()),
+        };
+        if claims.iter().any(|(n, _)| n == name) {
+            return Err(malformed());
+        }
+        claims.push((name, value));
+    }
+    Ok(claims)
+}
+
 fn evaluate_args(claims: &JsValue, options_: &JsValue) -> Result<(serde_json::Map<String, serde_json::Value>, EvalContext), Error> {
     let args: EvaluateArgs = options(options_, "evaluate options")?;
     let text = json_text(claims, "the claims", ErrorCode::InvalidArgument)?;
     let claims = json::parse_object(&text, json::DEFAULT_MAX_DEPTH)
         .map_err(|e| Error::invalid_argument(format!("the claims must be a JSON object: {e}")))?;
-    Ok((claims, eval_context(args)?))
+    Ok((claims, eval_context(args, true)?))
 }
 
-fn eval_context(args: EvaluateArgs) -> Result<EvalContext, Error> {
+/// `now` is read from the clock only for dialects that can use it (`needs_now`); AWS never does.
+fn eval_context(args: EvaluateArgs, needs_now: bool) -> Result<EvalContext, Error> {
     let octo_sts_anchoring = match args.octo_sts_anchoring.as_deref() {
         None | Some("legacy") => crate::policy::OctoStsAnchoring::Legacy,
         Some("grouped") => crate::policy::OctoStsAnchoring::Grouped,
@@ -324,7 +386,7 @@ fn eval_context(args: EvaluateArgs) -> Result<EvalContext, Error> {
     };
     let ctx = EvalContext {
         provider: args.issuer.map(|i| crate::policy::provider_from_issuer(&i)),
-        now: Some(args.current_date.unwrap_or_else(now_seconds)),
+        now: args.current_date.or_else(|| needs_now.then(now_seconds)),
         octo_sts_domain: args.octo_sts_domain,
         octo_sts_anchoring,
     };

@@ -69,6 +69,12 @@ impl AwsPolicy {
         eval::decide(&self.compiled, &eval::Env::new(claims, ctx))
     }
 
+    /// [`AwsPolicy::decide`] on only the claims [`AwsPolicy::claims_read`] names, as name–value pairs (a claim
+    /// not among them is missing): the same decision as on the whole claims object.
+    pub fn decide_pairs(&self, claims: &[(&str, Value)], ctx: &EvalContext) -> DecisionKind {
+        eval::decide(&self.compiled, &eval::Env::with_claims(eval::Claims::Pairs(claims), ctx))
+    }
+
     /// Every claim [`AwsPolicy::decide`] can read, sorted and without repeats: `iss` (the provider, unless the
     /// caller names it) and the claims behind each condition key and policy variable, as the key table maps
     /// them (Google's `:aud` reads `azp` and `aud`; `google/organization_number` reads `google`). `decide` on
