@@ -138,8 +138,8 @@ const isWellFormed = String.prototype.isWellFormed ?? (() => false);
  * The members of `claims` named in `names` (the core's `claimsRead`), in the form `decideInput` reads: per member
  * present as `JSON.stringify(claims)` would have written it (own, enumerable, not undefined or a function), one
  * character each for its index in `names`, its tag (0: the string itself, 1: JSON text) and its length in two
- * 15-bit halves, then the text. A missing claim has no entry, so it stays missing. Undefined when a `toJSON`
- * would decide what the claims serialize to (then the whole object goes, as JSON).
+ * 15-bit halves, then the text. A missing claim has no entry, so it stays missing. Undefined when the claims
+ * object's own `toJSON` decides what it serializes to (then the whole object goes, as JSON).
  */
 function encodeClaims(claims, names) {
   if (typeof claims.toJSON === 'function') return undefined;
@@ -151,9 +151,15 @@ function encodeClaims(claims, names) {
     let tag = 0;
     let text = value;
     if (typeof value !== 'string' || !isWellFormed.call(value)) {
-      if (value !== null && typeof value === 'object' && typeof value.toJSON === 'function') return undefined;
-      text = JSON.stringify(value);
-      if (text === undefined) continue;
+      if (value !== null && typeof value === 'object' && typeof value.toJSON === 'function') {
+        // toJSON receives the member name, exactly as inside the whole object.
+        const member = JSON.stringify({ [name]: value });
+        if (member === '{}') continue;
+        text = member.slice(JSON.stringify(name).length + 2, -1);
+      } else {
+        text = JSON.stringify(value);
+        if (text === undefined) continue;
+      }
       tag = 1;
     }
     out += String.fromCharCode(i, tag, text.length >>> 15, text.length & 0x7fff) + text;
