@@ -338,7 +338,11 @@ export class Policy {
   readonly dialect: PolicyDialect;
   readonly lints: readonly Lint[];
   evaluate(claims: JWTClaims, options?: PolicyEvaluateOptions): Decision;
-  /** The verdict alone (`evaluate(…).decision`) without building the trace: the fast path for many tokens. */
+  /**
+   * The verdict alone (`evaluate(…).decision`) without building the trace: the fast path for many tokens. For an
+   * AWS policy only the claims it can read (the ones its condition keys and variables map to, and `iss`) are
+   * passed into wasm, so a claim it never reads is not serialized (and cannot make the call fail).
+   */
   decide(claims: JWTClaims, options?: PolicyEvaluateOptions): Decision['decision'];
 }
 
@@ -558,8 +562,10 @@ export type VerifierOptions = VerifyOptions & {
   /** A trust policy for `check`/`checkAsync`, compiled once. */
   policy?: Policy | string | object;
   /**
-   * Remember verified tokens (keyed by SHA-256 of the whole token) until `exp` or eviction. Time claims are
-   * re-checked on every hit; entries verified by a key that left the key set are dropped. Off by default.
+   * Remember verified tokens (keyed by the whole token) until `exp` or eviction. Every claim rule (`exp`, `nbf`,
+   * `iat`, `maxTokenAge`, …) is re-checked in the core on every hit; entries verified by a key that left the key set
+   * are dropped. Off by default. With a cache, `verify` returns deeply frozen results, and a repeated token gets
+   * the same (frozen) object again: copy it before changing it.
    */
   cache?: boolean | VerifierCacheOptions;
 };
@@ -572,7 +578,7 @@ export interface CacheStats {
 
 /** Options (and a policy) parsed once; one call per token — the shape a worker wants per request. */
 export interface Verifier {
-  /** Synchronous: needs `keys` to be a `KeySet`. */
+  /** Synchronous: needs `keys` to be a `KeySet`. With `cache`, the result is deeply frozen and shared by hits. */
   verify<C extends JWTClaims = JWTClaims>(token: string | Uint8Array): VerifyResult<C>;
   verifyAsync<C extends JWTClaims = JWTClaims>(token: string | Uint8Array): Promise<AsyncVerifyResult<C>>;
   /** Synchronous: needs `keys` to be a `KeySet`. */

@@ -6,6 +6,7 @@
 // policies lives in the Rust core, so no verdict is computed twice.
 
 import { OidcTrustError, toOidcTrustError, invalidArgument } from './errors.js';
+import { inputFor } from './io.js';
 import { createRemoteKeySets, remoteController } from './remote.js';
 import { createAsyncApi, createTestIssuerFactory } from './verifier.js';
 
@@ -128,6 +129,44 @@ function tokenString(token, code = 'ERR_JWS_INVALID') {
   throw new OidcTrustError(code, `a compact JWS must be a string or a Uint8Array, got ${token === null ? 'null' : typeof token}`);
 }
 
+const DECISIONS = ['allow', 'deny', 'implicit-deny'];
+const isEnumerable = Object.prototype.propertyIsEnumerable;
+// A string with a lone surrogate goes as JSON, which the core refuses exactly as it would in a whole claims object.
+const isWellFormed = String.prototype.isWellFormed ?? (() => false);
+
+/**
+ * The members of `claims` named in `names` (the core's `claimsRead`), in the form `decideInput` reads: per member
+ * present as `JSON.stringify(claims)` would have written it (own, enumerable, not undefined or a function), one
+ * character each for its index in `names`, its tag (0: the string itself, 1: JSON text) and its length in two
+ * 15-bit halves, then the text. A missing claim has no entry, so it stays missing. Undefined when the claims
+ * object's own `toJSON` decides what it serializes to (then the whole object goes, as JSON).
+ */
+function encodeClaims(claims, names) {
+  if (typeof claims.toJSON === 'function') return undefined;
+  let out = '';
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    if (!isEnumerable.call(claims, name)) continue;
+    const value = claims[name];
+    let tag = 0;
+    let text = value;
+    if (typeof value !== 'string' || !isWellFormed.call(value)) {
+      if (value !== null && typeof value === 'object' && typeof value.toJSON === 'function') {
+        // toJSON receives the member name, exactly as inside the whole object.
+        const member = JSON.stringify({ [name]: value });
+        if (member === '{}') continue;
+        text = member.slice(JSON.stringify(name).length + 2, -1);
+      } else {
+        text = JSON.stringify(value);
+        if (text === undefined) continue;
+      }
+      tag = 1;
+    }
+    out += String.fromCharCode(i, tag, text.length >>> 15, text.length & 0x7fff) + text;
+  }
+  return out;
+}
+
 // Handed out by `createApi` so that instances are only made through the static factories.
 const CONSTRUCT = Symbol('oidc-trust.construct');
 
@@ -144,6 +183,7 @@ export function createApi(wasm, runtime = {}) {
   const innerKeySets = new WeakMap();
   const innerPolicies = new WeakMap();
   const native = runtime.native;
+  const withInput = inputFor(wasm);
   let algNames;
 
   // The signature backend of a new key set: `auto` is native where the entry says the runtime's node:crypto has
@@ -219,6 +259,7 @@ export function createApi(wasm, runtime = {}) {
 
   class Policy {
     #lints;
+    #claimsRead;
 
     constructor(token, inner) {
       if (token !== CONSTRUCT) throw invalidArgument('use Policy.parse(document) to create a Policy');
@@ -271,7 +312,17 @@ export function createApi(wasm, runtime = {}) {
         throw invalidArgument('Policy.decide needs the claims object of a token', { path: 'claims' });
       }
       const opts = plainOptions(options, 'Policy.decide');
-      return call(() => innerPolicies.get(this).decide(claims, opts));
+      const inner = innerPolicies.get(this);
+      // Only the claims this policy can read cross into wasm (the core names them once; null: all of them).
+      if (this.#claimsRead === undefined) this.#claimsRead = call(() => inner.claimsRead()) ?? null;
+      let text;
+      try {
+        text = this.#claimsRead === null ? undefined : encodeClaims(claims, this.#claimsRead);
+      } catch {
+        throw invalidArgument('the claims cannot be serialized as JSON (cyclic or too deep)');
+      }
+      if (text === undefined) return call(() => inner.decide(claims, opts));
+      return DECISIONS[call(() => withInput(text, (len) => inner.decideInput(len, opts)))];
     }
 
     get [Symbol.toStringTag]() {
@@ -305,7 +356,7 @@ export function createApi(wasm, runtime = {}) {
     const inner = innerKeySet(keySet, 'verify');
     const t = tokenString(token);
     const opts = verifyOptionsForWasm(options);
-    return call(() => wasm.verify(t, inner, opts));
+    return JSON.parse(call(() => withInput(t, (len) => wasm.verifyInput(len, inner, opts))));
   }
 
   /** Verifies a compact JWS of any payload (no JWT claim rules). */
@@ -364,6 +415,7 @@ export function createApi(wasm, runtime = {}) {
     verifyOptionsForWasm,
     tokenString,
     errorData,
+    withInput,
   });
   const createTestIssuer = createTestIssuerFactory({ wasm, call });
 

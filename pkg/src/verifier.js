@@ -48,7 +48,7 @@ function settle({ outcome, status }) {
 /**
  * @param {object} deps what `createApi` shares: the sync API and the accessors for the wasm objects
  */
-export function createAsyncApi({ wasm, call, verify, check, Policy, innerKeySet, innerPolicy, verifyOptionsForWasm, tokenString, errorData }) {
+export function createAsyncApi({ wasm, call, verify, check, Policy, innerKeySet, innerPolicy, verifyOptionsForWasm, tokenString, errorData, withInput }) {
   function requireKeys(keys, fn) {
     if (remoteController(keys) !== undefined) return;
     innerKeySet(keys, fn);
@@ -99,10 +99,19 @@ export function createAsyncApi({ wasm, call, verify, check, Policy, innerKeySet,
     const inner = call(() => wasm.WasmVerifier.create(verifyOptionsForWasm(verifyOptions) ?? {}, cacheArgs));
     const compiled = policy === undefined ? undefined : innerPolicy(policy instanceof Policy ? policy : Policy.parse(policy));
 
+    // A local key set is resolved once; a remote one per call (its snapshot changes).
+    const local = remoteController(keys) === undefined ? innerKeySet(keys, 'createVerifier') : undefined;
+    const index = cacheArgs === undefined ? undefined : createResultIndex(inner, call);
+
     const verifyWith = (token, keySet) => {
-      const ks = innerKeySet(keySet, 'verify');
+      const ks = keySet === keys && local !== undefined ? local : innerKeySet(keySet, 'verify');
       const t = tokenString(token);
-      return call(() => inner.verify(t, ks));
+      if (index === undefined) return JSON.parse(call(() => withInput(t, (len) => inner.verifyInput(len, ks))));
+      const hit = index.hit(t, ks);
+      if (hit !== undefined) return hit;
+      const result = deepFreeze(JSON.parse(call(() => withInput(t, (len) => inner.verifyInput(len, ks)))));
+      index.remember(t, result);
+      return result;
     };
     const checkWith = (token, keySet) => {
       const ks = innerKeySet(keySet, 'check');
@@ -123,11 +132,72 @@ export function createAsyncApi({ wasm, call, verify, check, Policy, innerKeySet,
       checkAsync: async (token) => settle(await withKeys(keys, (keySet) => checkWith(token, keySet))),
       /** `{ hits, misses, size }` of the verified-token cache, or null without one. */
       cacheStats: () => call(() => inner.cacheStats()),
-      clearCache: () => call(() => inner.clearCache()),
+      clearCache: () => {
+        call(() => inner.clearCache());
+        index?.clear();
+      },
     });
   }
 
   return { verifyAsync, checkAsync, createVerifier };
+}
+
+// Slot value meaning "the cache did not keep this token" (u32::MAX on the Rust side).
+const NO_SLOT = 0xffffffff;
+
+/**
+ * The verified-token cache's JS half: token string → the result object already built for it, with the cache
+ * slot and generation the core stored the token under. Only JS can hold JS objects and look a JS string up
+ * without copying it into wasm memory; the decision stays in the core, which `revalidate` asks on every hit
+ * (the slot still holds that token, its key is still in the set, every claim rule passes at this moment). The
+ * key is the whole token string. Each slot has at most one entry here (a slot's new token replaces the old one),
+ * so this index is bounded by the core's `maxEntries` and holds nothing the core has let go of for long.
+ */
+function createResultIndex(inner, call) {
+  const byToken = new Map();
+  const occupants = [];
+
+  function forget(token, entry) {
+    byToken.delete(token);
+    if (occupants[entry.slot] === token) occupants[entry.slot] = undefined;
+  }
+
+  return {
+    /** The cached result when the core says it still stands; undefined for a miss (verify it again). */
+    hit(token, ks) {
+      const entry = byToken.get(token);
+      if (entry === undefined) return undefined;
+      let valid = false;
+      try {
+        valid = call(() => inner.revalidate(entry.slot, entry.generation, ks));
+      } finally {
+        if (!valid) forget(token, entry);
+      }
+      return valid ? entry.result : undefined;
+    },
+    /** After a miss: where the core keeps the token now, next to its result. */
+    remember(token, result) {
+      const slot = inner.lastSlot;
+      if (slot === NO_SLOT) return;
+      const previous = occupants[slot];
+      if (previous !== undefined && byToken.get(previous)?.slot === slot) byToken.delete(previous);
+      occupants[slot] = token;
+      byToken.set(token, { slot, generation: inner.lastGeneration, result });
+    },
+    clear() {
+      byToken.clear();
+      occupants.length = 0;
+    },
+  };
+}
+
+/** Results shared between hits are frozen all the way down, so no caller can change what the next one gets. */
+function deepFreeze(value) {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze(value[key]);
+  }
+  return value;
 }
 
 /** A throw-away issuer (ES256, EdDSA or RS256) for tests and the playground. Never for production tokens. */

@@ -208,6 +208,26 @@ impl Policy {
     }
 
     /// The decision alone, without building a trace (the fast path for `check`-style callers).
+    /// The claims [`Policy::decide`] can read, when the dialect can tell (AWS): deciding on a claims object that
+    /// holds only these gives the same decision. `None`: any claim may matter (pass them all).
+    pub fn claims_read(&self) -> Option<Vec<&'static str>> {
+        match self {
+            Policy::Aws(p) => Some(p.claims_read()),
+            #[cfg(feature = "dialects")]
+            _ => None,
+        }
+    }
+
+    /// [`Policy::decide`] on only the claims [`Policy::claims_read`] names, given as name–value pairs; `None` for
+    /// a dialect that does not name them.
+    pub fn decide_pairs(&self, claims: &[(&str, Value)], ctx: &EvalContext) -> Option<DecisionKind> {
+        match self {
+            Policy::Aws(p) => Some(p.decide_pairs(claims, ctx)),
+            #[cfg(feature = "dialects")]
+            _ => None,
+        }
+    }
+
     pub fn decide(&self, claims: &Map<String, Value>, ctx: &EvalContext) -> DecisionKind {
         match self {
             Policy::Aws(p) => p.decide(claims, ctx),

@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+mod io;
 mod native;
 
 type JsResult<T> = Result<T, JsValue>;
@@ -196,6 +197,17 @@ pub fn verify(token: JsValue, key_set: &WasmKeySet, options_: JsValue) -> JsResu
     verified_to_js(&run().map_err(to_js_error)?)
 }
 
+/// `verify` with the token in the input buffer (`len` bytes; see `io.rs`): the result crosses as the JSON text
+/// of [`verify::VerifiedJwt::to_json`], which the wrapper hands to `JSON.parse`.
+#[wasm_bindgen(js_name = verifyInput)]
+pub fn verify_input(len: usize, key_set: &WasmKeySet, options_: JsValue) -> JsResult<String> {
+    let run = || -> Result<verify::VerifiedJwt, Error> {
+        let opts = verify_options(&options_)?;
+        io::with_input(len, |token| verify::verify(token, &key_set.inner, &opts, now_seconds()))?
+    };
+    run().map(|v| v.to_json()).map_err(to_js_error)
+}
+
 /// A verified JWT crosses as one JSON text that splices in the token's own header and payload.
 fn verified_to_js(v: &verify::VerifiedJwt) -> JsResult<JsValue> {
     js_sys::JSON::parse(&v.to_json())
@@ -235,6 +247,8 @@ struct EvaluateArgs {
 #[wasm_bindgen]
 pub struct WasmPolicy {
     inner: Policy,
+    /// [`Policy::claims_read`], once.
+    claims_read: Option<Vec<&'static str>>,
 }
 
 #[wasm_bindgen]
@@ -246,7 +260,7 @@ impl WasmPolicy {
             let text = json_text(&doc, "the policy document", ErrorCode::PolicyInvalid)?;
             Policy::parse_str(&text, dialect)
         };
-        run().map(|inner| WasmPolicy { inner }).map_err(to_js_error)
+        run().map(|inner| WasmPolicy { claims_read: inner.claims_read(), inner }).map_err(to_js_error)
     }
 
     #[wasm_bindgen(getter)]
@@ -269,6 +283,88 @@ impl WasmPolicy {
         let (claims, ctx) = evaluate_args(&claims, &options_).map_err(to_js_error)?;
         Ok(self.inner.decide(&claims, &ctx).as_str().to_owned())
     }
+
+    /// The claim names `decide` can read (`undefined`: any claim may matter): the wrapper then passes only these,
+    /// encoded for `decideInput`.
+    #[wasm_bindgen(js_name = claimsRead)]
+    pub fn claims_read(&self) -> Option<Vec<String>> {
+        self.claims_read.as_ref().map(|names| names.iter().map(|n| (*n).to_owned()).collect())
+    }
+
+    /// `decide` on the claims `claimsRead` names, encoded in the input buffer (`len` bytes) as [`projected_claims`]
+    /// reads them: 0 allow, 1 deny, 2 implicit-deny.
+    #[wasm_bindgen(js_name = decideInput)]
+    pub fn decide_input(&self, len: usize, options_: JsValue) -> JsResult<u32> {
+        let run = || -> Result<u32, Error> {
+            let args: EvaluateArgs = options(&options_, "evaluate options")?;
+            let names = self.claims_read.as_deref().unwrap_or_default();
+            let claims = io::with_input(len, |text| projected_claims(text, names))??;
+            let ctx = eval_context(args, false)?;
+            let decision = self.inner.decide_pairs(&claims, &ctx).ok_or_else(|| {
+                Error::invalid_argument("this policy's dialect does not name the claims it reads: use decide")
+            })?;
+            Ok(match decision {
+                crate::policy::DecisionKind::Allow => 0,
+                crate::policy::DecisionKind::Deny => 1,
+                crate::policy::DecisionKind::ImplicitDeny => 2,
+            })
+        };
+        run().map_err(to_js_error)
+    }
+}
+
+/// The claims the JS wrapper projected for `decideInput`, as one string of entries, each
+/// `[name index][tag][length high 15 bits][length low 15 bits]` (one character each) then the value: its text
+/// (tag 0: a string claim, taken as it is) or its `JSON.stringify` text (tag 1: any other value, parsed as
+/// strictly as the whole claims object would have been, one nesting level down). The length counts UTF-16 units,
+/// as JS measures strings. Missing claims have no entry, so they stay missing.
+fn projected_claims(text: &str, names: &[&'static str]) -> Result<Vec<(&'static str, serde_json::Value)>, Error> {
+    let malformed = || Error::invalid_argument("the projected claims are malformed (a bug in the JS wrapper)");
+    let mut claims: Vec<(&'static str, serde_json::Value)> = Vec::with_capacity(names.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let mut head = rest.chars();
+        let (Some(index), Some(tag), Some(high), Some(low)) = (head.next(), head.next(), head.next(), head.next()) else {
+            return Err(malformed());
+        };
+        let (high, low) = (u32::from(high) as usize, u32::from(low) as usize);
+        if high >= 1 << 15 || low >= 1 << 15 {
+            return Err(malformed());
+        }
+        let units = high << 15 | low;
+        let body = head.as_str();
+        let bytes = match body.as_bytes().get(..units) {
+            Some(prefix) if prefix.is_ascii() => units,
+            _ => {
+                let (mut taken, mut bytes) = (0, 0);
+                for c in body.chars() {
+                    if taken >= units {
+                        break;
+                    }
+                    taken += c.len_utf16();
+                    bytes += c.len_utf8();
+                }
+                if taken != units {
+                    return Err(malformed());
+                }
+                bytes
+            }
+        };
+        let (value, after) = body.split_at(bytes);
+        rest = after;
+        let name = names.get(u32::from(index) as usize).ok_or_else(malformed)?;
+        let value = match tag {
+            '\0' => serde_json::Value::String(value.to_owned()),
+            '\u{1}' => json::parse_strict(value, json::DEFAULT_MAX_DEPTH - 1)
+                .map_err(|e| Error::invalid_argument(format!("the claims must be a JSON object: {e}")))?,
+            _ => return Err(malformed()),
+        };
+        if claims.iter().any(|(n, _)| n == name) {
+            return Err(malformed());
+        }
+        claims.push((name, value));
+    }
+    Ok(claims)
 }
 
 fn evaluate_args(claims: &JsValue, options_: &JsValue) -> Result<(serde_json::Map<String, serde_json::Value>, EvalContext), Error> {
@@ -276,6 +372,11 @@ fn evaluate_args(claims: &JsValue, options_: &JsValue) -> Result<(serde_json::Ma
     let text = json_text(claims, "the claims", ErrorCode::InvalidArgument)?;
     let claims = json::parse_object(&text, json::DEFAULT_MAX_DEPTH)
         .map_err(|e| Error::invalid_argument(format!("the claims must be a JSON object: {e}")))?;
+    Ok((claims, eval_context(args, true)?))
+}
+
+/// `now` is read from the clock only for dialects that can use it (`needs_now`); AWS never does.
+fn eval_context(args: EvaluateArgs, needs_now: bool) -> Result<EvalContext, Error> {
     let octo_sts_anchoring = match args.octo_sts_anchoring.as_deref() {
         None | Some("legacy") => crate::policy::OctoStsAnchoring::Legacy,
         Some("grouped") => crate::policy::OctoStsAnchoring::Grouped,
@@ -285,11 +386,11 @@ fn evaluate_args(claims: &JsValue, options_: &JsValue) -> Result<(serde_json::Ma
     };
     let ctx = EvalContext {
         provider: args.issuer.map(|i| crate::policy::provider_from_issuer(&i)),
-        now: Some(args.current_date.unwrap_or_else(now_seconds)),
+        now: args.current_date.or_else(|| needs_now.then(now_seconds)),
         octo_sts_domain: args.octo_sts_domain,
         octo_sts_anchoring,
     };
-    Ok((claims, ctx))
+    Ok(ctx)
 }
 
 /// `check` without a policy: one result that never throws for a bad token. A JWKS that fails to parse
@@ -403,7 +504,11 @@ struct CacheArgs {
 #[wasm_bindgen]
 pub struct WasmVerifier {
     inner: crate::verifier::Verifier,
+    /// Where the last `verifyInput` left its token in the cache: `(u32::MAX, 0)` for nowhere.
+    last_slot: crate::verifier::SlotRef,
 }
+
+const NO_SLOT: crate::verifier::SlotRef = crate::verifier::SlotRef { slot: u32::MAX, generation: 0 };
 
 #[wasm_bindgen]
 impl WasmVerifier {
@@ -419,12 +524,47 @@ impl WasmVerifier {
             };
             crate::verifier::Verifier::new(opts, None, cache)
         };
-        run().map(|inner| WasmVerifier { inner }).map_err(to_js_error)
+        run().map(|inner| WasmVerifier { inner, last_slot: NO_SLOT }).map_err(to_js_error)
     }
 
     pub fn verify(&mut self, token: JsValue, key_set: &WasmKeySet) -> JsResult<JsValue> {
         let token = token_arg(&token).map_err(to_js_error)?;
         verified_to_js(&self.inner.verify(&token, &key_set.inner, now_seconds()).map_err(to_js_error)?)
+    }
+
+    /// `verify` with the token in the input buffer (`len` bytes): the result's JSON text. With a cache, where the
+    /// token is now held is then `lastSlot`/`lastGeneration`, for the wrapper's index of built results.
+    #[wasm_bindgen(js_name = verifyInput)]
+    pub fn verify_input(&mut self, len: usize, key_set: &WasmKeySet) -> JsResult<String> {
+        self.last_slot = NO_SLOT;
+        let now = now_seconds();
+        let (verified, slot) = io::with_input(len, |token| self.inner.verify_slot(token, &key_set.inner, now))
+            .and_then(|r| r)
+            .map_err(to_js_error)?;
+        self.last_slot = slot.unwrap_or(NO_SLOT);
+        Ok(verified.to_json())
+    }
+
+    /// Cache slot of the last `verifyInput`'s token, or 2^32 − 1 when the cache did not keep it.
+    #[wasm_bindgen(getter, js_name = lastSlot)]
+    pub fn last_slot(&self) -> u32 {
+        self.last_slot.slot
+    }
+
+    #[wasm_bindgen(getter, js_name = lastGeneration)]
+    pub fn last_generation(&self) -> u32 {
+        self.last_slot.generation
+    }
+
+    /// A hit in the wrapper's index: `true` when `(slot, generation)` still holds that token, its key is still in
+    /// `key_set` and its claims pass every rule now — the core's decision, made on every hit. `false`: verify
+    /// the token again. A rule that fails now throws the error `verify` would.
+    pub fn revalidate(&mut self, slot: u32, generation: u32, key_set: &WasmKeySet) -> JsResult<bool> {
+        let at = crate::verifier::SlotRef { slot, generation };
+        match self.inner.revalidate(at, &key_set.inner, now_seconds()) {
+            Ok(r) => Ok(r == crate::verifier::Revalidated::Valid),
+            Err(e) => Err(to_js_error(e)),
+        }
     }
 
     pub fn check(&mut self, token: JsValue, key_set: &WasmKeySet) -> JsResult<JsValue> {

@@ -46,16 +46,37 @@ pub mod rules {
     pub const BINARY_UTF8: &str = "binary-equals-utf8-bytes";
 }
 
+/// The token's claims as evaluation reads them: the whole claims object, or only the claims the policy reads
+/// ([`super::AwsPolicy::claims_read`]) as name–value pairs — what a binding builds without a map per call.
+#[derive(Clone, Copy, Debug)]
+pub enum Claims<'a> {
+    Map(&'a Map<String, Value>),
+    Pairs(&'a [(&'a str, Value)]),
+}
+
+impl<'a> Claims<'a> {
+    pub fn get(&self, name: &str) -> Option<&'a Value> {
+        match *self {
+            Claims::Map(m) => m.get(name),
+            Claims::Pairs(pairs) => pairs.iter().find(|(n, _)| *n == name).map(|(_, v)| v),
+        }
+    }
+}
+
 /// What evaluation needs from the token.
 pub struct Env<'a> {
-    pub claims: &'a Map<String, Value>,
+    pub claims: Claims<'a>,
     /// The provider prefix, exact (`iss` without `https://`, or the caller's override).
     pub provider: Option<&'a str>,
 }
 
 impl<'a> Env<'a> {
-    /// The provider rule is [`crate::policy::provider_from_issuer`]'s, without allocating.
     pub fn new(claims: &'a Map<String, Value>, ctx: &'a EvalContext) -> Env<'a> {
+        Env::with_claims(Claims::Map(claims), ctx)
+    }
+
+    /// The provider rule is [`crate::policy::provider_from_issuer`]'s, without allocating.
+    pub fn with_claims(claims: Claims<'a>, ctx: &'a EvalContext) -> Env<'a> {
         let provider = ctx.provider.as_deref().or_else(|| {
             claims
                 .get("iss")

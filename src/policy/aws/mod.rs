@@ -68,4 +68,42 @@ impl AwsPolicy {
     pub fn decide(&self, claims: &Map<String, Value>, ctx: &EvalContext) -> DecisionKind {
         eval::decide(&self.compiled, &eval::Env::new(claims, ctx))
     }
+
+    /// [`AwsPolicy::decide`] on only the claims [`AwsPolicy::claims_read`] names, as name–value pairs (a claim
+    /// not among them is missing): the same decision as on the whole claims object.
+    pub fn decide_pairs(&self, claims: &[(&str, Value)], ctx: &EvalContext) -> DecisionKind {
+        eval::decide(&self.compiled, &eval::Env::with_claims(eval::Claims::Pairs(claims), ctx))
+    }
+
+    /// Every claim [`AwsPolicy::decide`] can read, sorted and without repeats: `iss` (the provider, unless the
+    /// caller names it) and the claims behind each condition key and policy variable, as the key table maps
+    /// them (Google's `:aud` reads `azp` and `aud`; `google/organization_number` reads `google`). `decide` on
+    /// these claims alone gives the same decision as on the whole token (tests/policy_aws.rs checks it on random
+    /// claim sets): a binding may pass only these across.
+    pub fn claims_read(&self) -> Vec<&'static str> {
+        use keys::ClaimSource;
+        let mut names = vec!["iss"];
+        let mut add = |key: &parse::CompiledKey| {
+            if let parse::KeyScope::Provider { exposed: Some(k), .. } = &key.scope {
+                match k.source {
+                    ClaimSource::Claim(c) => names.push(c),
+                    ClaimSource::AzpElseAud => names.extend(["azp", "aud"]),
+                    ClaimSource::Nested(outer, _) => names.push(outer),
+                }
+            }
+        };
+        for statement in &self.compiled.statements {
+            for cond in &statement.conditions {
+                add(&cond.key);
+                for template in cond.values.templates() {
+                    for var in template.vars() {
+                        add(&var.key);
+                    }
+                }
+            }
+        }
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
 }

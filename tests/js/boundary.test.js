@@ -1,0 +1,212 @@
+// The per-call boundary (issue 6): tokens cross into wasm through a reused input buffer, the verified-token cache
+// keeps built results in a JS index whose every hit the core decides, and Policy.decide passes only the claims the
+// policy reads. Behaviour only: every path must give what the plain path gives.
+
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { NOW, claimsAt, expectCode, makeSigner, oidc } from './helpers.js';
+
+const { KeySet, Policy, createVerifier, verify } = oidc;
+
+async function setup(alg = 'ES256', kid = undefined) {
+  const signer = await makeSigner(alg, kid);
+  const keySet = KeySet.fromJwks({ keys: [signer.publicJwk] }, { allowSymmetric: alg.startsWith('HS') });
+  return { signer, keySet };
+}
+
+function isDeeplyFrozen(value) {
+  if (value === null || typeof value !== 'object') return true;
+  return Object.isFrozen(value) && Object.values(value).every(isDeeplyFrozen);
+}
+
+describe('verified-token cache: the JS index of built results', () => {
+  test('a hit returns the same deeply frozen result the miss built; without a cache results are fresh', async () => {
+    const { signer, keySet } = await setup();
+    const token = await signer.sign({}, claimsAt(NOW, { groups: ['a', { nested: [1, 2] }] }));
+    const v = createVerifier({ keys: keySet, currentDate: NOW, cache: { maxEntries: 10 } });
+    const first = v.verify(token);
+    const second = v.verify(token);
+    assert.equal(second, first);
+    assert.ok(isDeeplyFrozen(first));
+    assert.throws(() => {
+      'use strict';
+      first.claims.sub = 'someone else';
+    }, TypeError);
+    assert.deepEqual(v.cacheStats(), { hits: 1, misses: 1, size: 1 });
+    // The same result as the plain path.
+    assert.deepEqual(first, verify(token, keySet, { currentDate: NOW }));
+    const plain = createVerifier({ keys: keySet, currentDate: NOW });
+    const a = plain.verify(token);
+    assert.notEqual(plain.verify(token), a);
+    assert.ok(!Object.isFrozen(a));
+  });
+
+  test('every hit is decided by the core: time, options and the key set of the call', async () => {
+    const { signer, keySet } = await setup();
+    const other = await setup('ES256', 'another-key');
+    const token = await signer.sign({}, claimsAt(NOW, { exp: NOW + 60 }));
+    let clock = NOW;
+    const v = createVerifier({ keys: keySet, cache: { maxEntries: 10 } });
+    // A verifier whose clock is an option checks hits at that time.
+    const late = createVerifier({ keys: keySet, currentDate: NOW + 120, cache: { maxEntries: 10 } });
+    expectCode(() => late.verify(token), 'ERR_JWT_EXPIRED');
+    const early = createVerifier({ keys: keySet, currentDate: clock, cache: { maxEntries: 10 } });
+    early.verify(token);
+    early.verify(token);
+    assert.equal(early.cacheStats().hits, 1);
+    // Without a clock option the real clock applies, far past NOW + 60: nothing is cached or returned.
+    expectCode(() => v.verify(token), 'ERR_JWT_EXPIRED');
+    expectCode(() => v.verify(token), 'ERR_JWT_EXPIRED');
+    assert.equal(v.cacheStats().hits, 0);
+    // The async path with another local key set: not a hit, the token's key is not there.
+    const verifierOnOther = createVerifier({ keys: other.keySet, currentDate: clock, cache: { maxEntries: 10 } });
+    await assert.rejects(verifierOnOther.verifyAsync(token), { code: 'ERR_JWKS_NO_MATCHING_KEY' });
+  });
+
+  test('eviction keeps the index in step with the core: an evicted token is verified again', async () => {
+    const { signer, keySet } = await setup('HS256');
+    const v = createVerifier({ keys: keySet, currentDate: NOW, cache: { maxEntries: 3 } });
+    const tokens = await Promise.all(Array.from({ length: 8 }, (_, i) => signer.sign({}, claimsAt(NOW, { i }))));
+    for (const t of tokens) v.verify(t);
+    assert.deepEqual(v.cacheStats(), { hits: 0, misses: 8, size: 3 });
+    // The last three are hits; the first one was evicted and is a miss (and then evicts another).
+    for (const t of tokens.slice(5)) assert.equal(v.verify(t).claims.i, tokens.indexOf(t));
+    assert.equal(v.cacheStats().hits, 3);
+    assert.equal(v.verify(tokens[0]).claims.i, 0);
+    assert.deepEqual(v.cacheStats(), { hits: 3, misses: 9, size: 3 });
+    v.clearCache();
+    v.verify(tokens[7]);
+    assert.deepEqual(v.cacheStats(), { hits: 3, misses: 10, size: 1 });
+  });
+
+  test('only the whole token string is a hit', async () => {
+    const { signer, keySet } = await setup();
+    const token = await signer.sign({}, claimsAt(NOW));
+    const v = createVerifier({ keys: keySet, currentDate: NOW, cache: { maxEntries: 10 } });
+    v.verify(token);
+    for (const near of [`${token}A`, token.slice(0, -2), ` ${token}`, token.slice(0, token.lastIndexOf('.') + 1)]) {
+      assert.throws(() => v.verify(near), oidc.OidcTrustError);
+    }
+    assert.equal(v.cacheStats().hits, 0);
+    // The same token as bytes is the same string, hence a hit.
+    v.verify(new TextEncoder().encode(token));
+    assert.equal(v.cacheStats().hits, 1);
+  });
+});
+
+describe('strings into wasm through the input buffer', () => {
+  test('non-ASCII, lone surrogates and huge strings get the errors they always got, and the buffer recovers', async () => {
+    const { signer, keySet } = await setup();
+    const token = await signer.sign({}, claimsAt(NOW));
+    const v = createVerifier({ keys: keySet, currentDate: NOW });
+    expectCode(() => verify(`é${token}`, keySet, { currentDate: NOW }), 'ERR_JWS_INVALID');
+    expectCode(() => v.verify(`${token}\ud800`), 'ERR_JWS_INVALID');
+    expectCode(() => v.verify('€'.repeat(200_000)), 'ERR_JWS_INVALID', { reason: 'too_large' });
+    expectCode(() => v.verify('a'.repeat(300_000)), 'ERR_JWS_INVALID', { reason: 'too_large' });
+    assert.equal(v.verify(token).claims.sub, claimsAt(NOW).sub);
+    assert.equal(verify(token, keySet, { currentDate: NOW }).claims.sub, claimsAt(NOW).sub);
+  });
+});
+
+describe('Policy.decide passes only the claims the policy reads', () => {
+  const GH = 'token.actions.githubusercontent.com';
+  const FED = `arn:aws:iam::123456789012:oidc-provider/${GH}`;
+  const stmt = (Effect, Condition) => ({ Effect, Principal: { Federated: FED }, Action: 'sts:AssumeRoleWithWebIdentity', Condition });
+  const policies = [
+    {
+      Version: '2012-10-17',
+      Statement: [
+        stmt('Allow', {
+          StringEquals: { [`${GH}:aud`]: 'sts.amazonaws.com' },
+          StringLike: { [`${GH}:sub`]: 'repo:o/r:*' },
+          'ForAnyValue:StringEquals': { [`${GH}:repository`]: 'o/r' },
+        }),
+        stmt('Deny', { StringLike: { [`${GH}:sub`]: 'repo:*/fork:*' } }),
+      ],
+    },
+    {
+      Version: '2012-10-17',
+      Statement: [stmt('Allow', { StringLike: { [`${GH}:sub`]: 'repo:${token.actions.githubusercontent.com:repository}:*' }, Null: { [`${GH}:actor`]: 'false' } })],
+    },
+  ];
+
+  // Deterministic pseudo-random values of every kind a claims object can hold.
+  let seed = 42;
+  const rand = (n) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    // The low bits of this generator cycle quickly; the high ones do not.
+    return Math.floor((seed / 2 ** 31) * n);
+  };
+  const values = () => [
+    'sts.amazonaws.com', 'repo:o/r:ref:refs/heads/main', 'repo:x/fork:y', 'o/r', 'é-ü', '\ud800', '', 42, 1.5, true, null,
+    ['sts.amazonaws.com', 'x'], [], { a: 1 }, undefined, () => 1, new Date(0), new String('o/r'), { toJSON: () => 'o/r' },
+  ];
+  const NAMES = ['iss', 'aud', 'sub', 'repository', 'actor', 'environment', 'exp'];
+  function randomClaims() {
+    const claims = {};
+    if (rand(4) > 0) claims.iss = ['https://token.actions.githubusercontent.com', 'https://other.example', 'x'][rand(3)];
+    for (const name of NAMES.slice(1)) {
+      if (rand(3) === 0) continue;
+      const pool = values();
+      claims[name] = rand(2) === 0 && name === 'sub' ? 'repo:o/r:ref:refs/heads/main' : rand(2) === 0 && name === 'repository' ? 'o/r' : pool[rand(pool.length)];
+    }
+    return claims;
+  }
+
+  // What each policy reads (Policy::claims_read in the core; tests/policy_projection.rs checks that list).
+  const reads = [
+    ['aud', 'iss', 'repository', 'sub'],
+    ['actor', 'iss', 'repository', 'sub'],
+  ];
+  const pick = (claims, names) => Object.fromEntries(Object.entries(claims).filter(([k]) => names.includes(k)));
+
+  test('decide agrees with evaluate (which passes every claim) on random claims', () => {
+    policies.forEach((doc, p) => {
+      const policy = Policy.parse(doc);
+      const seen = new Set();
+      for (let i = 0; i < 2000; i++) {
+        const claims = randomClaims();
+        let want;
+        try {
+          want = policy.evaluate(claims).decision;
+        } catch {
+          // A value that cannot cross as JSON fails evaluate; decide fails the same way exactly when the policy
+          // reads that claim.
+          let projected;
+          try {
+            projected = policy.evaluate(pick(claims, reads[p])).decision;
+          } catch (error) {
+            expectCode(() => policy.decide(claims), error.code);
+            continue;
+          }
+          assert.equal(policy.decide(claims), projected);
+          continue;
+        }
+        assert.equal(policy.decide(claims), want, JSON.stringify(claims));
+        assert.equal(policy.decide(claims, { issuer: 'https://token.actions.githubusercontent.com' }), policy.evaluate(claims, { issuer: 'https://token.actions.githubusercontent.com' }).decision);
+        seen.add(want);
+      }
+      assert.ok(seen.size > 1, `${[...seen]}`);
+    });
+  });
+
+  test('what JSON.stringify would skip stays missing; a claim the policy never reads is never serialized', () => {
+    const policy = Policy.parse(policies[0]);
+    const good = { iss: 'https://token.actions.githubusercontent.com', aud: 'sts.amazonaws.com', sub: 'repo:o/r:ref:refs/heads/main', repository: 'o/r' };
+    assert.equal(policy.decide(good), 'allow');
+    // Inherited and non-enumerable members are not claims.
+    assert.equal(policy.decide(Object.create(good)), 'implicit-deny');
+    const hidden = { ...good };
+    Object.defineProperty(hidden, 'aud', { value: 'sts.amazonaws.com', enumerable: false });
+    assert.equal(policy.decide(hidden), policy.evaluate(hidden).decision);
+    // A toJSON on the claims object decides what it serializes to, as before.
+    assert.equal(policy.decide({ toJSON: () => good }), 'allow');
+    // A claim the policy reads must serialize; one it does not read is not looked at.
+    expectCode(() => policy.decide({ ...good, sub: 10n }), 'ERR_INVALID_ARGUMENT');
+    const cyclic = { ...good };
+    cyclic.self = cyclic;
+    assert.equal(policy.decide({ ...good, other: 10n }), 'allow');
+    assert.equal(policy.decide(cyclic), 'allow');
+    expectCode(() => policy.decide({ ...good, sub: '\ud800' }), 'ERR_INVALID_ARGUMENT');
+  });
+});
