@@ -1989,6 +1989,145 @@ fn property_random_policies_are_total_and_traces_recompute() {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Differential: the compiled decision (`decide`, `decide_pairs`, `decide_claims` with string claims passed as they
+// are) against `evaluate(…).decision`, on random policies that reach every branch of the decision: IgnoreCase,
+// IfExists, set operators, Null, numeric/date/bool/IP/ARN/binary operators, variables, explicit Deny, Google's
+// `:aud`/`:oaud` and nested organization number, and the UNCONFIRMED rules (arrays behind single-valued keys,
+// multi-valued keys without a set operator, incomparable values, null/object claims).
+
+fn random_policy_wide(r: &mut Rng) -> Value {
+    let mut doc = random_policy(r);
+    let extra_keys = [
+        "token.actions.githubusercontent.com:repository",
+        "token.actions.githubusercontent.com:Repository_Owner_ID",
+        "accounts.google.com:oaud",
+        "accounts.google.com:sub",
+        "accounts.google.com:google/organization_number",
+        "accounts.google.com:amr",
+        "Accounts.Google.com:AUD",
+        "oidc.example.com:aud",
+    ];
+    let extra_values = [
+        json!("${token.actions.githubusercontent.com:sub}"),
+        json!("repo:${token.actions.githubusercontent.com:repository}:*"),
+        json!("${accounts.google.com:aud, 'fallback'}"),
+        json!("${token.actions.githubusercontent.com:amr}"),
+        json!("${token.actions.githubusercontent.com:environment, 'prod'}"),
+        json!("OCTO-ORG/OCTO-REPO"),
+        json!("octo-org/*"),
+        json!(["123", "456"]),
+        json!(123),
+        json!("true"),
+        json!("app.apps.googleusercontent.com"),
+    ];
+    let ops = [
+        "StringEqualsIgnoreCase",
+        "StringNotEqualsIgnoreCase",
+        "StringLikeIfExists",
+        "ForAnyValue:StringLike",
+        "ForAllValues:StringEquals",
+        "NumericEquals",
+        "Bool",
+        "Null",
+        "StringEquals",
+    ];
+    if let Some(statements) = doc.get_mut("Statement").and_then(Value::as_array_mut) {
+        for st in statements {
+            if r.below(2) == 0 {
+                continue;
+            }
+            if let Some(cond) = st.get_mut("Condition").and_then(Value::as_object_mut) {
+                let mut block = Map::new();
+                block.insert(r.pick(&extra_keys).to_owned(), r.pick(&extra_values));
+                cond.insert(r.pick(&ops).to_owned(), Value::Object(block));
+            }
+        }
+    }
+    doc
+}
+
+fn random_claims_wide(r: &mut Rng) -> Map<String, Value> {
+    let mut m = random_claims(r);
+    let strings = [
+        json!("octo-org/octo-repo"),
+        json!("OCTO-ORG/OCTO-REPO"),
+        json!("repo:octo-org/octo-repo:ref:refs/heads/main"),
+        json!("app.apps.googleusercontent.com"),
+        json!("123"),
+        json!(123),
+        json!(["123"]),
+        json!(["a", "b"]),
+        json!(null),
+        json!({"organization_number": 123}),
+        json!({"organization_number": "456"}),
+    ];
+    for name in ["repository", "repository_owner_id", "azp", "google", "aud", "sub"] {
+        if r.below(3) == 0 {
+            m.insert(name.into(), r.pick(&strings));
+        }
+    }
+    // Google's `:aud` reads `azp` unless it is missing or null.
+    if r.below(2) == 0 {
+        let azp = r.pick(&[json!(null), json!("app.apps.googleusercontent.com"), json!(5)]);
+        m.insert("azp".into(), azp);
+    }
+    m
+}
+
+#[test]
+fn differential_compiled_decide_agrees_with_evaluate() {
+    use oidc_trust::policy::aws::{AwsPolicy, ClaimValue};
+    let mut r = Rng(0xd1ff_e4e5_7a11_0c0d);
+    let (mut parsed, mut compared, mut allows, mut denies) = (0, 0, 0, 0);
+    let contexts = [
+        EvalContext::default(),
+        EvalContext {
+            provider: Some(GH.to_owned()),
+            ..EvalContext::default()
+        },
+        EvalContext {
+            provider: Some("accounts.google.com".to_owned()),
+            ..EvalContext::default()
+        },
+    ];
+    for _ in 0..10_000 {
+        let doc = random_policy_wide(&mut r);
+        let (Ok(p), Ok(aws)) = (Policy::parse_value(&doc, DialectChoice::Aws), AwsPolicy::parse(&doc)) else {
+            continue;
+        };
+        parsed += 1;
+        let names = aws.claims_read();
+        for _ in 0..6 {
+            let claims = random_claims_wide(&mut r);
+            let ctx = &contexts[r.below(contexts.len())];
+            let want = p.evaluate(&claims, ctx).decision;
+            allows += usize::from(want == DecisionKind::Allow);
+            denies += usize::from(want == DecisionKind::Deny);
+            assert_eq!(p.decide(&claims, ctx), want, "decide\n{doc:#}\n{claims:#?}");
+            let pairs: Vec<(&str, Value)> = names
+                .iter()
+                .filter_map(|n| claims.get(*n).map(|v| (*n, v.clone())))
+                .collect();
+            assert_eq!(p.decide_pairs(&pairs, ctx), Some(want), "decide_pairs\n{doc:#}\n{claims:#?}");
+            // As the wasm binding passes them: strings as they are, other values as JSON.
+            let slots: Vec<Option<ClaimValue>> = names
+                .iter()
+                .map(|n| {
+                    claims.get(*n).map(|v| match v {
+                        Value::String(s) => ClaimValue::Str(s),
+                        other => ClaimValue::Json(other),
+                    })
+                })
+                .collect();
+            assert_eq!(aws.decide_claims(&slots, ctx), want, "decide_claims\n{doc:#}\n{claims:#?}");
+            compared += 1;
+        }
+    }
+    assert!(parsed > 1000, "generator too hostile: only {parsed} parsed");
+    assert!(compared > 6000 && allows > 300 && denies > 100, "{compared} compared, {allows} allow, {denies} deny");
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Throughput (not a test; run with `cargo test --release --test policy_aws -- --ignored --nocapture`)
 
 #[test]

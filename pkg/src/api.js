@@ -260,6 +260,7 @@ export function createApi(wasm, runtime = {}) {
   class Policy {
     #lints;
     #claimsRead;
+    #decidePlain;
 
     constructor(token, inner) {
       if (token !== CONSTRUCT) throw invalidArgument('use Policy.parse(document) to create a Policy');
@@ -322,7 +323,14 @@ export function createApi(wasm, runtime = {}) {
         throw invalidArgument('the claims cannot be serialized as JSON (cyclic or too deep)');
       }
       if (text === undefined) return call(() => inner.decide(claims, opts));
-      return DECISIONS[call(() => withInput(text, (len) => inner.decideInput(len, opts)))];
+      if (opts !== undefined) return DECISIONS[call(() => withInput(text, (len) => inner.decideInput(len, opts)))];
+      // Without options only integers cross the boundary, through a function made once per policy.
+      this.#decidePlain ??= (len) => inner.decideInputPlain(len);
+      try {
+        return DECISIONS[withInput(text, this.#decidePlain)];
+      } catch (thrown) {
+        throw toOidcTrustError(thrown);
+      }
     }
 
     get [Symbol.toStringTag]() {

@@ -25,6 +25,10 @@ pub struct Glob {
     prefix: String,
     suffix: String,
     middle: Vec<GlobToken>,
+    /// When `middle` is `*lit*lit*…*` (no `?`): its literal runs, found left to right with substring search — the
+    /// leftmost place of each run leaves the most text for the rest, so this decides exactly what the two-pointer
+    /// matcher does, in one pass (`repo:*/fork:*`).
+    runs: Option<Vec<String>>,
 }
 
 impl Glob {
@@ -72,13 +76,21 @@ impl Glob {
             (Some(f), Some(l)) => {
                 let prefix = out.iter().take(f).filter_map(lit).collect();
                 let suffix = out.iter().skip(l + 1).filter_map(lit).collect();
-                let middle = out.iter().skip(f).take(l + 1 - f).cloned().collect();
+                let middle: Vec<GlobToken> = out.iter().skip(f).take(l + 1 - f).cloned().collect();
+                let runs = (!middle.contains(&GlobToken::One)).then(|| {
+                    middle
+                        .split(|t| *t == GlobToken::Star)
+                        .filter(|run| !run.is_empty())
+                        .map(|run| run.iter().filter_map(lit).collect())
+                        .collect()
+                });
                 Glob {
                     tokens: out,
                     literal: None,
                     prefix,
                     suffix,
                     middle,
+                    runs,
                 }
             }
             _ => {
@@ -89,6 +101,7 @@ impl Glob {
                     prefix: String::new(),
                     suffix: String::new(),
                     middle: Vec::new(),
+                    runs: None,
                 }
             }
         }
@@ -116,11 +129,12 @@ impl Glob {
     /// Whole-string match.
     pub fn matches(&self, text: &str) -> bool {
         if let Some(lit) = &self.literal {
-            return lit == text;
+            return bytes_eq(lit.as_bytes(), text.as_bytes());
         }
-        if text.len() < self.prefix.len() + self.suffix.len()
-            || !text.starts_with(self.prefix.as_str())
-            || !text.ends_with(self.suffix.as_str())
+        let (t, p, s) = (text.as_bytes(), self.prefix.as_bytes(), self.suffix.as_bytes());
+        if t.len() < p.len() + s.len()
+            || !t.get(..p.len()).is_some_and(|x| bytes_eq(x, p))
+            || !t.get(t.len() - s.len()..).is_some_and(|x| bytes_eq(x, s))
         {
             return false;
         }
@@ -128,10 +142,44 @@ impl Glob {
         let Some(middle) = text.get(self.prefix.len()..text.len() - self.suffix.len()) else {
             return false;
         };
-        if let [GlobToken::Star] = self.middle.as_slice() {
+        if let Some(runs) = &self.runs {
+            let mut rest = middle;
+            for run in runs {
+                match find(rest, run) {
+                    Some(at) => rest = rest.get(at + run.len()..).unwrap_or(""),
+                    None => return false,
+                }
+            }
             return true;
         }
         two_pointer(&self.middle, middle)
+    }
+}
+
+/// `a == b` eight bytes at a time: on wasm32 `==` on strings is a byte-by-byte `memcmp`, the largest single cost of
+/// an AWS decision's string compares.
+pub fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (ac, bc) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tails_eq = ac.remainder() == bc.remainder();
+    tails_eq
+        && ac.zip(bc).all(|(x, y)| {
+            u64::from_le_bytes(x.try_into().unwrap_or([0; 8])) == u64::from_le_bytes(y.try_into().unwrap_or([0; 8]))
+        })
+}
+
+/// The first place of `needle` in `text`. Short needles (the usual `/fork:`) by a plain scan, which needs no
+/// searcher set-up per call; its cost is at most 16 × the text.
+fn find(text: &str, needle: &str) -> Option<usize> {
+    let (t, n) = (text.as_bytes(), needle.as_bytes());
+    match n {
+        [] => Some(0),
+        [first, rest @ ..] if n.len() <= 16 => (0..t.len().checked_sub(rest.len())?).find(|&i| {
+            t.get(i) == Some(first) && t.get(i + 1..i + n.len()) == Some(rest)
+        }),
+        _ => text.find(needle),
     }
 }
 

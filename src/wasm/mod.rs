@@ -297,30 +297,78 @@ impl WasmPolicy {
     pub fn decide_input(&self, len: usize, options_: JsValue) -> JsResult<u32> {
         let run = || -> Result<u32, Error> {
             let args: EvaluateArgs = options(&options_, "evaluate options")?;
-            let names = self.claims_read.as_deref().unwrap_or_default();
-            let claims = io::with_input(len, |text| projected_claims(text, names))??;
             let ctx = eval_context(args, false)?;
-            let decision = self.inner.decide_pairs(&claims, &ctx).ok_or_else(|| {
-                Error::invalid_argument("this policy's dialect does not name the claims it reads: use decide")
-            })?;
-            Ok(match decision {
-                crate::policy::DecisionKind::Allow => 0,
-                crate::policy::DecisionKind::Deny => 1,
-                crate::policy::DecisionKind::ImplicitDeny => 2,
-            })
+            self.decide_projected(len, &ctx)
         };
         run().map_err(to_js_error)
     }
+
+    /// [`WasmPolicy::decide_input`] without options: only integers cross.
+    #[wasm_bindgen(js_name = decideInputPlain)]
+    pub fn decide_input_plain(&self, len: usize) -> JsResult<u32> {
+        self.decide_projected(len, &EvalContext::default()).map_err(to_js_error)
+    }
+}
+
+impl WasmPolicy {
+    fn decide_projected(&self, len: usize, ctx: &EvalContext) -> Result<u32, Error> {
+        let (Some(names), crate::policy::Policy::Aws(policy)) = (self.claims_read.as_deref(), &self.inner) else {
+            return Err(Error::invalid_argument("this policy's dialect does not name the claims it reads: use decide"));
+        };
+        let decision = io::with_input(len, |text| -> Result<_, Error> {
+            // Up to 16 claims (a typical policy reads 4 or 5) live on the stack: a decision allocates nothing
+            // for them.
+            const INLINE: usize = 16;
+            if names.len() <= INLINE {
+                let mut owned: [Option<Projected<'_>>; INLINE] = Default::default();
+                let mut views = [None; INLINE];
+                decide_on(policy, text, names, &mut owned[..names.len()], &mut views[..names.len()], ctx)
+            } else {
+                let mut owned: Vec<Option<Projected<'_>>> = (0..names.len()).map(|_| None).collect();
+                let mut views = vec![None; names.len()];
+                decide_on(policy, text, names, &mut owned, &mut views, ctx)
+            }
+        })??;
+        Ok(match decision {
+            crate::policy::DecisionKind::Allow => 0,
+            crate::policy::DecisionKind::Deny => 1,
+            crate::policy::DecisionKind::ImplicitDeny => 2,
+        })
+    }
+}
+
+/// A projected claim: a string as it lies in the input, or a parsed JSON value.
+enum Projected<'t> {
+    Str(&'t str),
+    Json(serde_json::Value),
+}
+
+fn decide_on<'t: 'o, 'o>(
+    policy: &crate::policy::aws::AwsPolicy,
+    text: &'t str,
+    names: &[&'static str],
+    owned: &'o mut [Option<Projected<'t>>],
+    views: &mut [Option<crate::policy::aws::ClaimValue<'o>>],
+    ctx: &EvalContext,
+) -> Result<crate::policy::DecisionKind, Error> {
+    projected_claims(text, names, owned)?;
+    for (view, claim) in views.iter_mut().zip(&*owned) {
+        *view = match claim {
+            Some(Projected::Str(s)) => Some(crate::policy::aws::ClaimValue::Str(s)),
+            Some(Projected::Json(v)) => Some(crate::policy::aws::ClaimValue::Json(v)),
+            None => None,
+        };
+    }
+    Ok(policy.decide_claims(views, ctx))
 }
 
 /// The claims the JS wrapper projected for `decideInput`, as one string of entries, each
 /// `[name index][tag][length high 15 bits][length low 15 bits]` (one character each) then the value: its text
 /// (tag 0: a string claim, taken as it is) or its `JSON.stringify` text (tag 1: any other value, parsed as
 /// strictly as the whole claims object would have been, one nesting level down). The length counts UTF-16 units,
-/// as JS measures strings. Missing claims have no entry, so they stay missing.
-fn projected_claims(text: &str, names: &[&'static str]) -> Result<Vec<(&'static str, serde_json::Value)>, Error> {
+/// as JS measures strings. Missing claims have no entry, so they stay missing. `slots` (one per name) receive them.
+fn projected_claims<'t>(text: &'t str, names: &[&'static str], slots: &mut [Option<Projected<'t>>]) -> Result<(), Error> {
     let malformed = || Error::invalid_argument("the projected claims are malformed (a bug in the JS wrapper)");
-    let mut claims: Vec<(&'static str, serde_json::Value)> = Vec::with_capacity(names.len());
     let mut rest = text;
     while !rest.is_empty() {
         let mut head = rest.chars();
@@ -352,19 +400,24 @@ fn projected_claims(text: &str, names: &[&'static str]) -> Result<Vec<(&'static 
         };
         let (value, after) = body.split_at(bytes);
         rest = after;
-        let name = names.get(u32::from(index) as usize).ok_or_else(malformed)?;
-        let value = match tag {
-            '\0' => serde_json::Value::String(value.to_owned()),
-            '\u{1}' => json::parse_strict(value, json::DEFAULT_MAX_DEPTH - 1)
-                .map_err(|e| Error::invalid_argument(format!("the claims must be a JSON object: {e}")))?,
-            _ => return Err(malformed()),
-        };
-        if claims.iter().any(|(n, _)| n == name) {
+        let index = u32::from(index) as usize;
+        if index >= names.len() {
             return Err(malformed());
         }
-        claims.push((name, value));
+        let slot = slots.get_mut(index).ok_or_else(malformed)?;
+        if slot.is_some() {
+            return Err(malformed());
+        }
+        *slot = Some(match tag {
+            '\0' => Projected::Str(value),
+            '\u{1}' => Projected::Json(
+                json::parse_strict(value, json::DEFAULT_MAX_DEPTH - 1)
+                    .map_err(|e| Error::invalid_argument(format!("the claims must be a JSON object: {e}")))?,
+            ),
+            _ => return Err(malformed()),
+        });
     }
-    Ok(claims)
+    Ok(())
 }
 
 fn evaluate_args(claims: &JsValue, options_: &JsValue) -> Result<(serde_json::Map<String, serde_json::Value>, EvalContext), Error> {

@@ -207,6 +207,54 @@ fn scalar_str(v: &Value) -> Option<Cow<'_, str>> {
     }
 }
 
+/// One token value as the operators read it: a JSON value, or a string claim a binding passed as it is (the same
+/// as `Value::String`, without building one).
+#[derive(Clone, Copy, Debug)]
+pub enum Tv<'a> {
+    Str(&'a str),
+    Json(&'a Value),
+}
+
+impl<'a> Tv<'a> {
+    pub(super) fn as_str(self) -> Option<&'a str> {
+        match self {
+            Tv::Str(s) => Some(s),
+            Tv::Json(v) => v.as_str(),
+        }
+    }
+
+    pub(super) fn scalar_str(self) -> Option<Cow<'a, str>> {
+        match self {
+            Tv::Str(s) => Some(Cow::Borrowed(s)),
+            Tv::Json(v) => scalar_str(v),
+        }
+    }
+}
+
+/// The value of a policy variable's key for this token.
+pub enum VarValue {
+    Text(String),
+    /// The key is multi-valued: no value ([`rules::VARIABLE_MULTI`]).
+    Multi,
+    None,
+}
+
+/// Where policy variables get their values: the traced evaluation and the compiled decision resolve keys their
+/// own way, and share everything after.
+pub trait Vars {
+    fn var(&self, key: &super::parse::CompiledKey) -> VarValue;
+}
+
+impl Vars for Env<'_> {
+    fn var(&self, key: &super::parse::CompiledKey) -> VarValue {
+        match resolve_key(key, self).resolved {
+            Resolved::One(x) => scalar_str(x).map_or(VarValue::None, |c| VarValue::Text(c.into_owned())),
+            Resolved::Many(_) => VarValue::Multi,
+            Resolved::Missing(_) => VarValue::None,
+        }
+    }
+}
+
 /// Result of comparing one token value with a condition's policy values (the positive relation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Cmp {
@@ -235,7 +283,7 @@ impl Notes {
 /// Resolves a template's pieces as (is-raw, text); `Err` names the variable without a value.
 fn resolve_template<'t>(
     t: &'t Template,
-    env: &Env<'_>,
+    env: &dyn Vars,
     notes: &mut Notes,
 ) -> Option<Vec<(bool, Cow<'t, str>)>> {
     let mut out = Vec::with_capacity(t.pieces.len());
@@ -244,14 +292,13 @@ fn resolve_template<'t>(
             Piece::Raw(s) => out.push((true, Cow::Borrowed(s.as_str()))),
             Piece::Literal(s) => out.push((false, Cow::Borrowed(s.as_str()))),
             Piece::Var(v) => {
-                let lk = resolve_key(&v.key, env);
-                let value = match lk.resolved {
-                    Resolved::One(x) => scalar_str(x).map(|c| Cow::Owned(c.into_owned())),
-                    Resolved::Many(_) => {
+                let value = match env.var(&v.key) {
+                    VarValue::Text(x) => Some(Cow::Owned(x)),
+                    VarValue::Multi => {
                         notes.rule(rules::VARIABLE_MULTI);
                         None
                     }
-                    Resolved::Missing(_) => None,
+                    VarValue::None => None,
                 };
                 match value.or_else(|| v.default.as_deref().map(Cow::Borrowed)) {
                     Some(text) => out.push((false, text)),
@@ -273,11 +320,11 @@ fn template_text(pieces: &[(bool, Cow<'_, str>)]) -> String {
 }
 
 /// Compares one token value with the policy values under the operator's positive relation.
-pub fn compare(cond: &Condition, tv: &Value, env: &Env<'_>, notes: &mut Notes) -> Cmp {
+pub fn compare(cond: &Condition, tv: Tv<'_>, env: &dyn Vars, notes: &mut Notes) -> Cmp {
     let base = cond.op.base;
     match &cond.values {
         Values::Str(vals) => {
-            let Some(text) = scalar_str(tv) else {
+            let Some(text) = tv.scalar_str() else {
                 return Cmp::Incomparable;
             };
             let mode = base.str_mode();
@@ -311,9 +358,8 @@ pub fn compare(cond: &Condition, tv: &Value, env: &Env<'_>, notes: &mut Notes) -
         }
         Values::Num(vals) => {
             let n = match tv {
-                Value::Number(n) => Num::from_json(n),
-                Value::String(s) => Num::parse(s),
-                _ => None,
+                Tv::Json(Value::Number(n)) => Num::from_json(n),
+                _ => tv.as_str().and_then(Num::parse),
             };
             let Some(n) = n else { return Cmp::Incomparable };
             let rel = base.rel();
@@ -324,9 +370,8 @@ pub fn compare(cond: &Condition, tv: &Value, env: &Env<'_>, notes: &mut Notes) -
         }
         Values::Date(vals) => {
             let d = match tv {
-                Value::Number(n) => Num::from_json(n).map(seconds_to_millis),
-                Value::String(s) => parse_date(s),
-                _ => None,
+                Tv::Json(Value::Number(n)) => Num::from_json(n).map(seconds_to_millis),
+                _ => tv.as_str().and_then(parse_date),
             };
             let Some(d) = d else { return Cmp::Incomparable };
             let rel = base.rel();
@@ -334,9 +379,8 @@ pub fn compare(cond: &Condition, tv: &Value, env: &Env<'_>, notes: &mut Notes) -
         }
         Values::Bool(vals) => {
             let b = match tv {
-                Value::Bool(b) => Some(*b),
-                Value::String(s) => parse_bool_text(s),
-                _ => None,
+                Tv::Json(Value::Bool(b)) => Some(*b),
+                _ => tv.as_str().and_then(parse_bool_text),
             };
             let Some(b) = b else { return Cmp::Incomparable };
             for (i, bv) in vals.iter().enumerate() {
@@ -352,7 +396,7 @@ pub fn compare(cond: &Condition, tv: &Value, env: &Env<'_>, notes: &mut Notes) -
             Cmp::Miss
         }
         Values::Binary(vals) => {
-            let Value::String(s) = tv else {
+            let Some(s) = tv.as_str() else {
                 return Cmp::Incomparable;
             };
             notes.rule(rules::BINARY_UTF8);
@@ -464,7 +508,7 @@ pub fn condition_outcome<'a>(cond: &Condition, env: &Env<'a>) -> Outcome<'a> {
             (matched, Detail::NullPresent)
         }
         Resolved::One(v) if op.set.is_none() => {
-            let cmp = compare(cond, v, env, &mut notes);
+            let cmp = compare(cond, Tv::Json(v), env, &mut notes);
             if cmp == Cmp::Incomparable {
                 notes.rule(rules::INCOMPARABLE);
             }
@@ -483,7 +527,7 @@ pub fn condition_outcome<'a>(cond: &Condition, env: &Env<'a>) -> Outcome<'a> {
             let mut first_sat = None;
             let mut first_unsat = None;
             for (i, v) in values.iter().enumerate() {
-                let cmp = compare(cond, v, env, &mut notes);
+                let cmp = compare(cond, Tv::Json(v), env, &mut notes);
                 if cmp == Cmp::Incomparable {
                     notes.rule(rules::INCOMPARABLE);
                 }
@@ -539,18 +583,6 @@ pub fn principal_outcome(p: &Principal, env: &Env<'_>) -> (bool, Option<usize>) 
             (hit.is_some(), hit)
         }
     }
-}
-
-/// The decision without a trace.
-pub fn decide(c: &Compiled, env: &Env<'_>) -> DecisionKind {
-    decide_effects(c.statements.iter().map(|s| {
-        let matched = s.action.matched()
-            && principal_outcome(&s.principal, env).0
-            && s.conditions
-                .iter()
-                .all(|cond| condition_outcome(cond, env).matched);
-        (s.effect, matched)
-    }))
 }
 
 // -----------------------------------------------------------------------------------------------------------

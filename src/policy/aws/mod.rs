@@ -7,6 +7,7 @@
 //!
 #![doc = include_str!("SEMANTICS.md")]
 
+pub mod decide;
 pub mod eval;
 pub mod keys;
 pub mod lint;
@@ -19,6 +20,7 @@ use serde_json::{Map, Value};
 use crate::error::Error;
 use crate::policy::trace::{Decision, DecisionKind, ElementTrace, Lint};
 use crate::policy::EvalContext;
+pub use decide::ClaimValue;
 
 /// The dialect's stable name.
 pub const DIALECT: &str = "aws";
@@ -27,6 +29,8 @@ pub const DIALECT: &str = "aws";
 #[derive(Clone, Debug)]
 pub struct AwsPolicy {
     compiled: parse::Compiled,
+    /// The same policy compiled for [`AwsPolicy::decide`].
+    plan: decide::Plan,
     lints: Vec<Lint>,
     action_traces: Vec<ElementTrace>,
 }
@@ -36,8 +40,10 @@ impl AwsPolicy {
         let compiled = parse::compile(doc)?;
         let lints = lint::static_lints(&compiled);
         let action_traces = compiled.statements.iter().map(eval::action_trace).collect();
+        let plan = decide::Plan::new(&compiled);
         Ok(AwsPolicy {
             compiled,
+            plan,
             lints,
             action_traces,
         })
@@ -65,14 +71,36 @@ impl AwsPolicy {
         )
     }
 
+    /// The decision alone: the same as `evaluate(…).decision`, without a trace and without allocating.
     pub fn decide(&self, claims: &Map<String, Value>, ctx: &EvalContext) -> DecisionKind {
-        eval::decide(&self.compiled, &eval::Env::new(claims, ctx))
+        let names = self.plan.names();
+        self.decide_with(
+            |i| names.get(i).and_then(|n| claims.get(*n)).map(ClaimValue::Json),
+            ctx,
+        )
     }
 
     /// [`AwsPolicy::decide`] on only the claims [`AwsPolicy::claims_read`] names, as name–value pairs (a claim
     /// not among them is missing): the same decision as on the whole claims object.
     pub fn decide_pairs(&self, claims: &[(&str, Value)], ctx: &EvalContext) -> DecisionKind {
-        eval::decide(&self.compiled, &eval::Env::with_claims(eval::Claims::Pairs(claims), ctx))
+        let names = self.plan.names();
+        self.decide_with(
+            |i| {
+                let name = names.get(i)?;
+                claims.iter().find(|(n, _)| n == name).map(|(_, v)| ClaimValue::Json(v))
+            },
+            ctx,
+        )
+    }
+
+    /// [`AwsPolicy::decide`] on the claims [`AwsPolicy::claims_read`] names, in that order (`None`: missing;
+    /// `claims` may be shorter): what a binding builds without a map or a `Value` per string claim.
+    pub fn decide_claims(&self, claims: &[Option<ClaimValue<'_>>], ctx: &EvalContext) -> DecisionKind {
+        self.decide_with(|i| claims.get(i).copied().flatten(), ctx)
+    }
+
+    fn decide_with<'a>(&self, get: impl Fn(usize) -> Option<ClaimValue<'a>>, ctx: &EvalContext) -> DecisionKind {
+        self.plan.decide(&self.compiled, get, ctx.provider.as_deref())
     }
 
     /// Every claim [`AwsPolicy::decide`] can read, sorted and without repeats: `iss` (the provider, unless the
@@ -81,29 +109,6 @@ impl AwsPolicy {
     /// these claims alone gives the same decision as on the whole token (tests/policy_aws.rs checks it on random
     /// claim sets): a binding may pass only these across.
     pub fn claims_read(&self) -> Vec<&'static str> {
-        use keys::ClaimSource;
-        let mut names = vec!["iss"];
-        let mut add = |key: &parse::CompiledKey| {
-            if let parse::KeyScope::Provider { exposed: Some(k), .. } = &key.scope {
-                match k.source {
-                    ClaimSource::Claim(c) => names.push(c),
-                    ClaimSource::AzpElseAud => names.extend(["azp", "aud"]),
-                    ClaimSource::Nested(outer, _) => names.push(outer),
-                }
-            }
-        };
-        for statement in &self.compiled.statements {
-            for cond in &statement.conditions {
-                add(&cond.key);
-                for template in cond.values.templates() {
-                    for var in template.vars() {
-                        add(&var.key);
-                    }
-                }
-            }
-        }
-        names.sort_unstable();
-        names.dedup();
-        names
+        self.plan.names().to_vec()
     }
 }

@@ -14,7 +14,7 @@ use super::operators::{
 use super::vars::{Piece, Template};
 use crate::error::Error;
 use crate::json::type_name;
-use crate::policy::glob::{Glob, GlobToken};
+use crate::policy::glob::{bytes_eq, Glob, GlobToken};
 use crate::policy::path;
 use crate::policy::trace::{Effect, Lint, LintCode, Severity};
 
@@ -127,7 +127,7 @@ impl StrMatcher {
 
     pub fn matches(&self, text: &str) -> bool {
         match self {
-            StrMatcher::Exact(s) => s == text,
+            StrMatcher::Exact(s) => bytes_eq(s.as_bytes(), text.as_bytes()),
             StrMatcher::Lower(s) => eq_ignore_case(s, text),
             StrMatcher::Glob(g) => g.matches(text),
         }
@@ -136,7 +136,7 @@ impl StrMatcher {
 
 /// `lower` (already lowercased) equals `text` lowercased, without allocating.
 pub fn eq_ignore_case(lower: &str, text: &str) -> bool {
-    if lower == text {
+    if bytes_eq(lower.as_bytes(), text.as_bytes()) {
         return true;
     }
     if text.is_ascii() {
