@@ -21,4 +21,12 @@ fuzz_target!(|data: &[u8]| {
     let b = policy.evaluate(&claims, &ctx);
     // Deterministic.
     assert_eq!(serde_json::to_string(&a).ok(), serde_json::to_string(&b).ok());
+    // The trace-free fast path (a plan compiled at parse) decides exactly as the traced evaluation, on the whole
+    // claims object and on only the claims the policy says it reads (what the wasm layer passes).
+    assert_eq!(policy.decide(&claims, &ctx), a.decision, "decide vs evaluate");
+    if let Some(names) = policy.claims_read() {
+        let pairs: Vec<(&str, serde_json::Value)> =
+            names.iter().filter_map(|&n| claims.get(n).map(|v| (n, v.clone()))).collect();
+        assert_eq!(policy.decide_pairs(&pairs, &ctx), Some(a.decision), "decide_pairs vs evaluate");
+    }
 });

@@ -207,7 +207,6 @@ impl Policy {
         }
     }
 
-    /// The decision alone, without building a trace (the fast path for `check`-style callers).
     /// The claims [`Policy::decide`] can read, when the dialect can tell (AWS): deciding on a claims object that
     /// holds only these gives the same decision. `None`: any claim may matter (pass them all).
     pub fn claims_read(&self) -> Option<Vec<&'static str>> {
@@ -228,6 +227,8 @@ impl Policy {
         }
     }
 
+    /// The decision alone, without building a trace (the fast path for `check`-style callers); always equal to
+    /// `evaluate(claims, ctx).decision`.
     pub fn decide(&self, claims: &Map<String, Value>, ctx: &EvalContext) -> DecisionKind {
         match self {
             Policy::Aws(p) => p.decide(claims, ctx),
