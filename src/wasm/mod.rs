@@ -190,26 +190,26 @@ fn verify_options(v: &JsValue) -> Result<VerifyOptions, Error> {
 
 #[wasm_bindgen]
 pub fn verify(token: JsValue, key_set: &WasmKeySet, options_: JsValue) -> JsResult<JsValue> {
-    let run = || -> Result<verify::VerifiedJwt, Error> {
+    let run = || -> Result<verify::VerifiedToken, Error> {
         let opts = verify_options(&options_)?;
-        verify::verify(&token_arg(&token)?, &key_set.inner, &opts, now_seconds())
+        verify::verify_token(&token_arg(&token)?, &key_set.inner, &opts, now_seconds())
     };
     verified_to_js(&run().map_err(to_js_error)?)
 }
 
 /// `verify` with the token in the input buffer (`len` bytes; see `io.rs`): the result crosses as the JSON text
-/// of [`verify::VerifiedJwt::to_json`], which the wrapper hands to `JSON.parse`.
+/// of [`verify::VerifiedToken::to_json`], which the wrapper hands to `JSON.parse`.
 #[wasm_bindgen(js_name = verifyInput)]
 pub fn verify_input(len: usize, key_set: &WasmKeySet, options_: JsValue) -> JsResult<String> {
-    let run = || -> Result<verify::VerifiedJwt, Error> {
+    let run = || -> Result<verify::VerifiedToken, Error> {
         let opts = verify_options(&options_)?;
-        io::with_input(len, |token| verify::verify(token, &key_set.inner, &opts, now_seconds()))?
+        io::with_input(len, |token| verify::verify_token(token, &key_set.inner, &opts, now_seconds()))?
     };
     run().map(|v| v.to_json()).map_err(to_js_error)
 }
 
 /// A verified JWT crosses as one JSON text that splices in the token's own header and payload.
-fn verified_to_js(v: &verify::VerifiedJwt) -> JsResult<JsValue> {
+fn verified_to_js(v: &verify::VerifiedToken) -> JsResult<JsValue> {
     js_sys::JSON::parse(&v.to_json())
 }
 
@@ -529,7 +529,8 @@ impl WasmVerifier {
 
     pub fn verify(&mut self, token: JsValue, key_set: &WasmKeySet) -> JsResult<JsValue> {
         let token = token_arg(&token).map_err(to_js_error)?;
-        verified_to_js(&self.inner.verify(&token, &key_set.inner, now_seconds()).map_err(to_js_error)?)
+        let (verified, _) = self.inner.verify_slot(&token, &key_set.inner, now_seconds()).map_err(to_js_error)?;
+        verified_to_js(&verified)
     }
 
     /// `verify` with the token in the input buffer (`len` bytes): the result's JSON text. With a cache, where the
