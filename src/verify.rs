@@ -62,6 +62,14 @@ impl VerifiedToken {
         })
     }
 
+    /// The token's own header and claims JSON texts, when both are there (always, for a token verified here).
+    pub fn texts(&self) -> Option<(&str, &str)> {
+        let (Ok(header), Ok(claims)) = (core::str::from_utf8(&self.header_json), core::str::from_utf8(&self.claims_json)) else {
+            return None;
+        };
+        (!header.is_empty() && !claims.is_empty()).then_some((header, claims))
+    }
+
     /// The whole header and claims as maps, parsed from the texts the verify path checked.
     pub fn into_jwt(self) -> Result<VerifiedJwt> {
         let claims = token::parse_claims(&self.claims_json, &DecodeOptions { max_depth: usize::MAX, ..Default::default() })?;
@@ -84,16 +92,44 @@ fn splice_json(header_json: &[u8], claims_json: &[u8], key: &KeyRef) -> Option<S
     if header.is_empty() || claims.is_empty() {
         return None;
     }
-    let key = serde_json::to_string(key).unwrap_or_else(|_| "null".to_owned());
-    let mut out = String::with_capacity(header.len() + claims.len() + key.len() + 32);
+    let mut out = String::with_capacity(header.len() + claims.len() + 160);
     out.push_str("{\"header\":");
     out.push_str(header);
     out.push_str(",\"claims\":");
     out.push_str(claims);
     out.push_str(",\"key\":");
-    out.push_str(&key);
+    key.write_json(&mut out);
     out.push('}');
     Some(out)
+}
+
+impl KeyRef {
+    /// Appends exactly `serde_json::to_string(self)`, without the serializer's per-field machinery (this runs for
+    /// every verified token).
+    pub fn write_json(&self, out: &mut String) {
+        fn string(out: &mut String, s: &str) {
+            // serde_json escapes only `"`, `\` and control characters.
+            if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+                out.push('"');
+                out.push_str(s);
+                out.push('"');
+            } else {
+                out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "null".to_owned()));
+            }
+        }
+        out.push_str("{\"kid\":");
+        match &self.kid {
+            Some(kid) => string(out, kid),
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"alg\":");
+        string(out, self.alg);
+        out.push_str(",\"kty\":");
+        string(out, &self.kty);
+        out.push_str(",\"thumbprint\":");
+        string(out, &self.thumbprint);
+        out.push('}');
+    }
 }
 
 impl VerifiedJwt {
@@ -420,6 +456,16 @@ mod tests {
             }
         }
         assert!(accepted > 100 && rejected.len() > 15, "{accepted} accepted; rejected: {rejected:?}");
+    }
+
+    #[test]
+    fn key_json_is_serde_jsons() {
+        for kid in [None, Some(""), Some("k"), Some("a\"b"), Some("a\\b"), Some("\n\u{1}\u{7f}"), Some("é😀"), Some("</script>")] {
+            let key = KeyRef { kid: kid.map(str::to_owned), alg: "RS256", kty: "RSA".into(), thumbprint: "abc-_".into() };
+            let mut out = String::new();
+            key.write_json(&mut out);
+            assert_eq!(out, serde_json::to_string(&key).unwrap(), "{kid:?}");
+        }
     }
 
     #[test]
