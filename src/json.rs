@@ -111,23 +111,42 @@ pub fn parse_picked<const N: usize>(
     names: &[&str; N],
     present: &[String],
 ) -> Result<Picked<N>, JsonError> {
+    let mut out = PickedMembers { values: [const { None }; N], present: vec![false; present.len()] };
+    // One visitor for every `N` (each serde visitor instantiates serde_json's parser once more).
+    match parse_picked_into(bytes, max_depth, names, &mut out.values, present, &mut out.present)? {
+        None => Ok(Picked::Object(out)),
+        Some(kind) => Ok(Picked::NotObject(kind)),
+    }
+}
+
+/// [`parse_picked`] into caller-provided slots: `None` for an object, else the type name of the value.
+fn parse_picked_into(
+    bytes: &[u8],
+    max_depth: usize,
+    names: &[&str],
+    values: &mut [Option<Value>],
+    present_names: &[String],
+    present: &mut [bool],
+) -> Result<Option<&'static str>, JsonError> {
     let text = core::str::from_utf8(bytes).map_err(|e| JsonError {
         message: format!("not valid UTF-8 (invalid byte at offset {})", e.valid_up_to()),
         line: 0,
         column: 0,
     })?;
     let mut de = serde_json::Deserializer::from_str(text);
-    let picked = de
-        .deserialize_any(PickVisitor { depth_left: max_depth, names, present })
+    let kind = de
+        .deserialize_any(PickVisitor { depth_left: max_depth, names, values, present_names, present })
         .map_err(to_json_error)?;
     de.end().map_err(to_json_error)?;
-    Ok(picked)
+    Ok(kind)
 }
 
-struct PickVisitor<'n, const N: usize> {
+struct PickVisitor<'n> {
     depth_left: usize,
-    names: &'n [&'n str; N],
-    present: &'n [String],
+    names: &'n [&'n str],
+    values: &'n mut [Option<Value>],
+    present_names: &'n [String],
+    present: &'n mut [bool],
 }
 
 fn too_deep<E: de::Error>() -> E {
@@ -138,54 +157,54 @@ fn duplicate<E: de::Error>(key: &str) -> E {
     de::Error::custom(format_args!("duplicate member name {key:?}"))
 }
 
-impl<'de, const N: usize> Visitor<'de> for PickVisitor<'_, N> {
-    type Value = Picked<N>;
+impl<'de> Visitor<'de> for PickVisitor<'_> {
+    /// `None` for an object (its picked members are in the visitor's slots), else the value's type name.
+    type Value = Option<&'static str>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON value")
     }
-    fn visit_bool<E>(self, _: bool) -> Result<Picked<N>, E> {
-        Ok(Picked::NotObject("boolean"))
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Some("boolean"))
     }
-    fn visit_i64<E>(self, _: i64) -> Result<Picked<N>, E> {
-        Ok(Picked::NotObject("number"))
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Some("number"))
     }
-    fn visit_u64<E>(self, _: u64) -> Result<Picked<N>, E> {
-        Ok(Picked::NotObject("number"))
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Some("number"))
     }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Picked<N>, E> {
-        SkipVisitor { depth_left: self.depth_left }.visit_f64(v).map(|()| Picked::NotObject("number"))
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        SkipVisitor { depth_left: self.depth_left }.visit_f64(v).map(|()| Some("number"))
     }
-    fn visit_str<E>(self, _: &str) -> Result<Picked<N>, E> {
-        Ok(Picked::NotObject("string"))
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Some("string"))
     }
-    fn visit_unit<E>(self) -> Result<Picked<N>, E> {
-        Ok(Picked::NotObject("null"))
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Some("null"))
     }
-    fn visit_none<E>(self) -> Result<Picked<N>, E> {
-        Ok(Picked::NotObject("null"))
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(Some("null"))
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Picked<N>, A::Error> {
-        SkipVisitor { depth_left: self.depth_left }.visit_seq(seq).map(|()| Picked::NotObject("array"))
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        SkipVisitor { depth_left: self.depth_left }.visit_seq(seq).map(|()| Some("array"))
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Picked<N>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let depth_left = self.depth_left.checked_sub(1).ok_or_else(too_deep)?;
-        let mut out = PickedMembers { values: [const { None }; N], present: vec![false; self.present.len()] };
         let mut seen = Seen::default();
         while let Some(key) = map.next_key_seed(KeySeed)? {
-            for (i, name) in self.present.iter().enumerate() {
+            for (i, name) in self.present_names.iter().enumerate() {
                 if *name == *key {
-                    out.present[i] = true;
+                    self.present[i] = true;
                 }
             }
             let picked = self.names.iter().position(|n| **n == *key);
             seen.insert(key).map_err(|key| duplicate(&key))?;
             match picked {
-                Some(i) => out.values[i] = Some(map.next_value_seed(StrictSeed { depth_left })?),
+                Some(i) => self.values[i] = Some(map.next_value_seed(StrictSeed { depth_left })?),
                 None => map.next_value_seed(SkipSeed { depth_left })?,
             }
         }
-        Ok(Picked::Object(out))
+        Ok(None)
     }
 }
 
