@@ -84,7 +84,7 @@ pub fn check(token: &str, keys: KeySource<'_>, policy: Option<&Policy>, opts: &V
         result.key = Some(key);
         claims::validate(&jws.header, &claims, opts, opts.current_date.unwrap_or(now))
     });
-    result.header = Some(jws.header);
+    result.header = Some(jws.header_map());
     result.claims = Some(claims);
     match outcome {
         Err(e) => {

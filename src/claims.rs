@@ -5,6 +5,7 @@
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::type_name;
+use crate::token::{Header, RegisteredClaims, REGISTERED_CLAIMS};
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
@@ -124,8 +125,54 @@ impl VerifyOptions {
     }
 }
 
-fn numeric_date(claims: &Map<String, Value>, name: &str) -> Result<Option<f64>> {
-    match claims.get(name) {
+/// What the claim rules read from a claims set: a registered claim (one of [`REGISTERED_CLAIMS`]) by name, and
+/// whether the `index`-th name of the options' `requiredClaims` is a claim. A whole map answers both; the verify
+/// path's [`RegisteredClaims`] holds just this.
+pub trait ClaimsView {
+    fn claim(&self, name: &str) -> Option<&Value>;
+    fn has_required(&self, index: usize, name: &str) -> bool;
+}
+
+impl ClaimsView for Map<String, Value> {
+    fn claim(&self, name: &str) -> Option<&Value> {
+        self.get(name)
+    }
+    fn has_required(&self, _index: usize, name: &str) -> bool {
+        self.contains_key(name)
+    }
+}
+
+/// Parsed with the same options: `present` follows `requiredClaims` (a list of another length answers "missing").
+impl ClaimsView for RegisteredClaims {
+    fn claim(&self, name: &str) -> Option<&Value> {
+        let i = REGISTERED_CLAIMS.iter().position(|n| *n == name);
+        debug_assert!(i.is_some(), "{name:?} is not a registered claim");
+        self.values[i?].as_ref()
+    }
+    fn has_required(&self, index: usize, _name: &str) -> bool {
+        self.present.get(index).copied().unwrap_or(false)
+    }
+}
+
+/// The header parameter the claim rules read (`typ`).
+pub trait HeaderView {
+    fn typ(&self) -> Option<&Value>;
+}
+
+impl HeaderView for Map<String, Value> {
+    fn typ(&self) -> Option<&Value> {
+        self.get("typ")
+    }
+}
+
+impl HeaderView for Header {
+    fn typ(&self) -> Option<&Value> {
+        self.typ.as_ref()
+    }
+}
+
+fn numeric_date(claims: &(impl ClaimsView + ?Sized), name: &str) -> Result<Option<f64>> {
+    match claims.claim(name) {
         None => Ok(None),
         Some(Value::Number(n)) => n.as_f64().map(Some).ok_or_else(|| invalid_type(name, "a number", &Value::Number(n.clone()))),
         Some(other) => Err(invalid_type(name, "a number (NumericDate)", other)),
@@ -141,8 +188,8 @@ fn invalid_type(claim: &str, expected: &str, actual: &Value) -> Error {
     .with_actual(actual.clone())
 }
 
-fn string_claim<'a>(claims: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>> {
-    match claims.get(name) {
+fn string_claim<'a>(claims: &'a (impl ClaimsView + ?Sized), name: &str) -> Result<Option<&'a str>> {
+    match claims.claim(name) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
         Some(other) => Err(invalid_type(name, "a string", other)),
@@ -150,8 +197,8 @@ fn string_claim<'a>(claims: &'a Map<String, Value>, name: &str) -> Result<Option
 }
 
 /// `aud` as a list of strings (string → one element). Anything else is a type error.
-fn audiences(claims: &Map<String, Value>) -> Result<Option<Vec<&str>>> {
-    match claims.get("aud") {
+fn audiences(claims: &(impl ClaimsView + ?Sized)) -> Result<Option<Vec<&str>>> {
+    match claims.claim("aud") {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(vec![s])),
         Some(Value::Array(items)) => items
@@ -178,7 +225,12 @@ fn time_str(t: f64) -> String {
 }
 
 /// Validates the JWT header/claims rules after the signature has been checked. `now` is epoch seconds.
-pub fn validate(header: &Map<String, Value>, claims: &Map<String, Value>, opts: &VerifyOptions, now: f64) -> Result<()> {
+pub fn validate(
+    header: &(impl HeaderView + ?Sized),
+    claims: &(impl ClaimsView + ?Sized),
+    opts: &VerifyOptions,
+    now: f64,
+) -> Result<()> {
     // jose works in whole seconds.
     let now = now.floor();
     let tol = opts.clock_tolerance;
@@ -207,7 +259,7 @@ pub fn validate(header: &Map<String, Value>, claims: &Map<String, Value>, opts: 
                 .with_claim("exp")
                 .with_reason("check_failed")
                 .with_expected(format!("> {}", time_str(now - tol)))
-                .with_actual(claims.get("exp").cloned().unwrap_or(Value::Null)));
+                .with_actual(claims.claim("exp").cloned().unwrap_or(Value::Null)));
             }
         }
         None if opts.require_expiration => {
@@ -227,7 +279,7 @@ pub fn validate(header: &Map<String, Value>, claims: &Map<String, Value>, opts: 
                 format!("\"nbf\" claim timestamp check failed: not valid before {} ({}s from now)", time_str(nbf), time_str(nbf - now)),
             )
             .with_expected(format!("<= {}", time_str(now + tol)))
-            .with_actual(claims.get("nbf").cloned().unwrap_or(Value::Null)));
+            .with_actual(claims.claim("nbf").cloned().unwrap_or(Value::Null)));
         }
     }
     if let Some(iat) = iat {
@@ -238,7 +290,7 @@ pub fn validate(header: &Map<String, Value>, claims: &Map<String, Value>, opts: 
                 format!("\"iat\" claim timestamp check failed: issued {}s in the future", time_str(iat - now)),
             )
             .with_expected(format!("<= {}", time_str(now + tol)))
-            .with_actual(claims.get("iat").cloned().unwrap_or(Value::Null)));
+            .with_actual(claims.claim("iat").cloned().unwrap_or(Value::Null)));
         }
     }
     if let Some(max_age) = opts.max_token_age {
@@ -254,7 +306,7 @@ pub fn validate(header: &Map<String, Value>, claims: &Map<String, Value>, opts: 
             .with_claim("iat")
             .with_reason("check_failed")
             .with_expected(format!(">= {}", time_str(now - max_age - tol)))
-            .with_actual(claims.get("iat").cloned().unwrap_or(Value::Null)));
+            .with_actual(claims.claim("iat").cloned().unwrap_or(Value::Null)));
         }
     }
     if let Some(expected) = &opts.issuer {
@@ -274,7 +326,7 @@ pub fn validate(header: &Map<String, Value>, claims: &Map<String, Value>, opts: 
             Some(list) if !list.iter().any(|a| expected.as_slice().iter().any(|e| e == a)) => {
                 return Err(Error::claim("aud", "check_failed", format!("unexpected \"aud\" claim value {list:?}"))
                     .with_expected(expected.to_json())
-                    .with_actual(claims.get("aud").cloned().unwrap_or(Value::Null)))
+                    .with_actual(claims.claim("aud").cloned().unwrap_or(Value::Null)))
             }
             Some(_) => {}
         }
@@ -291,7 +343,7 @@ pub fn validate(header: &Map<String, Value>, claims: &Map<String, Value>, opts: 
         }
     }
     if let Some(expected) = &opts.typ {
-        let actual = match header.get("typ") {
+        let actual = match header.typ() {
             None => None,
             Some(Value::String(t)) => Some(t.as_str()),
             Some(other) => {
@@ -305,8 +357,8 @@ pub fn validate(header: &Map<String, Value>, claims: &Map<String, Value>, opts: 
                 .with_actual(actual.map(Value::from).unwrap_or(Value::Null)));
         }
     }
-    for name in &opts.required_claims {
-        if !claims.contains_key(name) {
+    for (i, name) in opts.required_claims.iter().enumerate() {
+        if !claims.has_required(i, name) {
             return Err(Error::claim(name, "missing", format!("missing required \"{name}\" claim")));
         }
     }

@@ -21,10 +21,29 @@ impl Default for DecodeOptions {
     }
 }
 
+/// The header parameters the verify path reads. The rest of the header is checked (an object, unique member
+/// names at every level, depth) but not kept: [`Jws::header_map`] builds the whole map from `header_json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Header {
+    pub typ: Option<Value>,
+    pub crit: Option<Value>,
+    pub b64: Option<Value>,
+}
+
+/// Names of the header members [`decode_jws`] keeps, in [`Header`]'s order after `alg` and `kid`.
+const HEADER_PICKED: [&str; 5] = ["alg", "kid", "typ", "crit", "b64"];
+
+/// The registered claims the claim rules read (RFC 7519 §4.1), in the order of [`RegisteredClaims::values`].
+pub const REGISTERED_CLAIMS: [&str; 7] = ["exp", "nbf", "iat", "iss", "sub", "jti", "aud"];
+
+/// A claims set as the verify path keeps it: the registered claims' values and, by position in the options'
+/// `requiredClaims`, whether each of those names is a claim.
+pub type RegisteredClaims = json::PickedMembers<7>;
+
 /// A compact JWS split and decoded, payload left as bytes.
 #[derive(Clone, Debug)]
 pub struct Jws<'a> {
-    pub header: Map<String, Value>,
+    pub header: Header,
     /// `alg` from the header (checked to be a string; not yet checked to be supported).
     pub alg: String,
     pub kid: Option<String>,
@@ -49,25 +68,39 @@ pub struct Decoded {
 /// the per-token work once the signature check went native. Same answers as base64ct (tested on random input).
 pub fn b64url_decode(segment: &str) -> Option<Vec<u8>> {
     let s = segment.as_bytes();
-    let mut out = Vec::with_capacity(s.len() / 4 * 3 + 2);
-    let mut quads = s.chunks_exact(4);
-    for q in &mut quads {
+    let quads = s.len() / 4;
+    let (body, rest) = s.split_at(quads * 4);
+    let tail = match rest.len() {
+        0 => 0,
+        2 => 1,
+        3 => 2,
+        _ => return None,
+    };
+    let mut out = vec![0u8; quads * 3 + tail];
+    let (whole, last) = out.split_at_mut(quads * 3);
+    // Invalid characters are collected and checked once, after the loop.
+    let mut seen = 0u8;
+    for (q, o) in body.chunks_exact(4).zip(whole.chunks_exact_mut(3)) {
         let (a, b, c, d) = (B64URL[q[0] as usize], B64URL[q[1] as usize], B64URL[q[2] as usize], B64URL[q[3] as usize]);
-        if (a | b | c | d) & INVALID != 0 {
-            return None;
-        }
+        seen |= a | b | c | d;
         let v = (a as u32) << 18 | (b as u32) << 12 | (c as u32) << 6 | d as u32;
-        out.extend_from_slice(&[(v >> 16) as u8, (v >> 8) as u8, v as u8]);
+        o[0] = (v >> 16) as u8;
+        o[1] = (v >> 8) as u8;
+        o[2] = v as u8;
     }
-    let rest: Vec<u8> = quads.remainder().iter().map(|&ch| B64URL[ch as usize]).collect();
-    if rest.iter().any(|&v| v & INVALID != 0) {
+    let r: [u8; 3] = [0, 1, 2].map(|i| rest.get(i).map_or(0, |&ch| B64URL[ch as usize]));
+    seen |= r[0] | r[1] | r[2];
+    if seen & INVALID != 0 {
         return None;
     }
-    match *rest.as_slice() {
-        [] => {}
+    match (tail, r) {
+        (0, _) => {}
         // The bits past the last whole byte must be zero (the canonical encoding).
-        [a, b] if b & 0x0f == 0 => out.push(a << 2 | b >> 4),
-        [a, b, c] if c & 0x03 == 0 => out.extend_from_slice(&[a << 2 | b >> 4, b << 4 | c >> 2]),
+        (1, [a, b, _]) if b & 0x0f == 0 => last[0] = a << 2 | b >> 4,
+        (2, [a, b, c]) if c & 0x03 == 0 => {
+            last[0] = a << 2 | b >> 4;
+            last[1] = b << 4 | c >> 2;
+        }
         _ => return None,
     }
     Some(out)
@@ -139,30 +172,30 @@ pub fn decode_jws<'a>(token: &'a str, opts: &DecodeOptions) -> Result<Jws<'a>> {
         return Err(Error::jws("header segment is empty").with_reason("header"));
     }
     let header_bytes = seg("header", h)?;
-    let header = match json::parse_strict_bytes(&header_bytes, opts.max_depth) {
-        Ok(Value::Object(map)) => map,
-        Ok(other) => {
-            return Err(Error::jws(format!("header is a JSON {}, not an object", json::type_name(&other)))
-                .with_reason("header"))
+    let [alg, kid, typ, crit, b64] = match json::parse_picked(&header_bytes, opts.max_depth, &HEADER_PICKED, &[]) {
+        Ok(json::Picked::Object(members)) => members.values,
+        Ok(json::Picked::NotObject(kind)) => {
+            return Err(Error::jws(format!("header is a JSON {kind}, not an object")).with_reason("header"))
         }
         Err(e) => return Err(Error::jws(format!("header is not valid JSON: {e}")).with_reason("header")),
     };
-    let alg = match header.get("alg") {
-        Some(Value::String(a)) => a.clone(),
+    let alg = match alg {
+        Some(Value::String(a)) => a,
         Some(other) => {
-            return Err(Error::jws(format!("header \"alg\" must be a string, found {}", json::type_name(other)))
+            return Err(Error::jws(format!("header \"alg\" must be a string, found {}", json::type_name(&other)))
                 .with_reason("header"))
         }
         None => return Err(Error::jws("header has no \"alg\"").with_reason("header")),
     };
-    let kid = match header.get("kid") {
+    let kid = match kid {
         None => None,
-        Some(Value::String(k)) => Some(k.clone()),
+        Some(Value::String(k)) => Some(k),
         Some(other) => {
-            return Err(Error::jws(format!("header \"kid\" must be a string, found {}", json::type_name(other)))
+            return Err(Error::jws(format!("header \"kid\" must be a string, found {}", json::type_name(&other)))
                 .with_reason("header"))
         }
     };
+    let header = Header { typ, crit, b64 };
     let payload = seg("payload", p)?;
     let signature = seg("signature", s)?;
     Ok(Jws {
@@ -174,6 +207,33 @@ pub fn decode_jws<'a>(token: &'a str, opts: &DecodeOptions) -> Result<Jws<'a>> {
         payload,
         signature,
     })
+}
+
+impl Jws<'_> {
+    /// The whole header as a map (parsed again from `header_json`, which `decode_jws` checked by the same rules).
+    pub fn header_map(&self) -> Map<String, Value> {
+        header_map(&self.header_json)
+    }
+}
+
+/// A header text that [`decode_jws`] accepted, as a map. Never fails for such a text (it was checked against its
+/// depth limit already; serde_json's own limit still applies); anything else gives an empty map, which no `crit`
+/// check accepts.
+pub(crate) fn header_map(header_json: &[u8]) -> Map<String, Value> {
+    match json::parse_strict_bytes(header_json, usize::MAX) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    }
+}
+
+/// [`parse_claims`] for the verify path: the same checks and errors, keeping only the registered claims and
+/// whether each name in `required` is a claim.
+pub fn parse_registered_claims(payload: &[u8], opts: &DecodeOptions, required: &[String]) -> Result<RegisteredClaims> {
+    match json::parse_picked(payload, opts.max_depth, &REGISTERED_CLAIMS, required) {
+        Ok(json::Picked::Object(claims)) => Ok(claims),
+        Ok(json::Picked::NotObject(kind)) => Err(Error::jwt(format!("JWT claims set must be a JSON object, found {kind}"))),
+        Err(e) => Err(Error::jwt(format!("JWT claims set is not valid JSON: {e}"))),
+    }
 }
 
 /// Parses a JWS payload as a JWT claims set (a JSON object).
@@ -192,7 +252,7 @@ pub fn parse_claims(payload: &[u8], opts: &DecodeOptions) -> Result<Map<String, 
 pub fn decode(token: &str, opts: &DecodeOptions) -> Result<Decoded> {
     let jws = decode_jws(token, opts)?;
     let claims = parse_claims(&jws.payload, opts)?;
-    Ok(Decoded { header: jws.header, claims })
+    Ok(Decoded { header: jws.header_map(), claims })
 }
 
 #[cfg(test)]

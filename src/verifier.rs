@@ -15,7 +15,8 @@ use crate::claims::{self, VerifyOptions};
 use crate::error::Result;
 use crate::keys::KeySet;
 use crate::policy::Policy;
-use crate::verify::{self, VerifiedJwt};
+use crate::claims::ClaimsView;
+use crate::verify::{self, VerifiedJwt, VerifiedToken};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, VecDeque};
 
@@ -23,7 +24,7 @@ type TokenHash = [u8; 32];
 
 struct Entry {
     hash: TokenHash,
-    verified: VerifiedJwt,
+    verified: VerifiedToken,
     /// `exp` of the token, when it has one: entries past it are purged.
     exp: Option<f64>,
 }
@@ -114,7 +115,7 @@ impl TokenCache {
         }
     }
 
-    fn insert(&mut self, hash: TokenHash, verified: VerifiedJwt, now: f64) -> Option<SlotRef> {
+    fn insert(&mut self, hash: TokenHash, verified: VerifiedToken, now: f64) -> Option<SlotRef> {
         if self.max_entries == 0 {
             return None;
         }
@@ -139,7 +140,7 @@ impl TokenCache {
             self.slots.push(Slot::default());
             self.slots.len() - 1
         });
-        let exp = verified.claims.get("exp").and_then(serde_json::Value::as_f64);
+        let exp = verified.claims.claim("exp").and_then(serde_json::Value::as_f64);
         let s = &mut self.slots[slot];
         s.entry = Some(Entry { hash, verified, exp });
         let generation = s.generation;
@@ -203,15 +204,15 @@ impl Verifier {
     /// Verifies `token`; with a cache, a byte-identical token verified before by a key still in `keys`
     /// skips the signature check but not the claim rules.
     pub fn verify(&mut self, token: &str, keys: &KeySet, now: f64) -> Result<VerifiedJwt> {
-        self.verify_slot(token, keys, now).map(|(v, _)| v)
+        self.verify_slot(token, keys, now)?.0.into_jwt()
     }
 
     /// [`Verifier::verify`], also saying where the cache holds the token (`None` without a cache or when it keeps
     /// nothing): what a binding's own index stores next to its result.
-    pub fn verify_slot(&mut self, token: &str, keys: &KeySet, now: f64) -> Result<(VerifiedJwt, Option<SlotRef>)> {
+    pub fn verify_slot(&mut self, token: &str, keys: &KeySet, now: f64) -> Result<(VerifiedToken, Option<SlotRef>)> {
         let now = self.options.current_date.unwrap_or(now);
         let Some(cache) = &mut self.cache else {
-            return Ok((verify::verify(token, keys, &self.options, now)?, None));
+            return Ok((verify::verify_token(token, keys, &self.options, now)?, None));
         };
         let hash = TokenCache::hash(token);
         if let Some(&slot) = cache.index.get(&hash) {
@@ -223,7 +224,7 @@ impl Verifier {
             }
         }
         cache.misses += 1;
-        let verified = verify::verify(token, keys, &self.options, now)?;
+        let verified = verify::verify_token(token, keys, &self.options, now)?;
         let slot = cache.insert(hash, verified.clone(), now);
         Ok((verified, slot))
     }

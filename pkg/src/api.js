@@ -6,7 +6,7 @@
 // policies lives in the Rust core, so no verdict is computed twice.
 
 import { OidcTrustError, toOidcTrustError, invalidArgument } from './errors.js';
-import { inputFor } from './io.js';
+import { inputFor, verifiedReader } from './io.js';
 import { createRemoteKeySets, remoteController } from './remote.js';
 import { createAsyncApi, createTestIssuerFactory } from './verifier.js';
 
@@ -184,6 +184,7 @@ export function createApi(wasm, runtime = {}) {
   const innerPolicies = new WeakMap();
   const native = runtime.native;
   const withInput = inputFor(wasm);
+  const readVerified = verifiedReader();
   let algNames;
 
   // The signature backend of a new key set: `auto` is native where the entry says the runtime's node:crypto has
@@ -356,7 +357,7 @@ export function createApi(wasm, runtime = {}) {
   function decode(token, options) {
     const t = tokenString(token);
     const opts = plainOptions(options, 'decode');
-    return call(() => wasm.decode(t, opts));
+    return call(() => withInput(t, (len) => wasm.decode(len, opts)));
   }
 
   /** Verifies a JWT's signature against `keySet` and its claims against `options`. */
@@ -364,7 +365,7 @@ export function createApi(wasm, runtime = {}) {
     const inner = innerKeySet(keySet, 'verify');
     const t = tokenString(token);
     const opts = verifyOptionsForWasm(options);
-    return JSON.parse(call(() => withInput(t, (len) => wasm.verifyInput(len, inner, opts))));
+    return readVerified(call(() => withInput(t, (len) => wasm.verifyInput(len, inner, opts))));
   }
 
   /** Verifies a compact JWS of any payload (no JWT claim rules). */
@@ -372,7 +373,7 @@ export function createApi(wasm, runtime = {}) {
     const inner = innerKeySet(keySet, 'compactVerify');
     const t = tokenString(jws);
     const opts = verifyOptionsForWasm(options);
-    return call(() => wasm.compactVerify(t, inner, opts));
+    return call(() => withInput(t, (len) => wasm.compactVerify(len, inner, opts)));
   }
 
   /**
@@ -405,9 +406,9 @@ export function createApi(wasm, runtime = {}) {
     }
     // The core reports a JWKS that fails to parse as stage `keys`, the same way for every caller.
     if (inner !== undefined) {
-      return call(() => (policyInner ? policyInner.checkWithKeySet(t, inner, opts) : wasm.checkWithKeySet(t, inner, opts)));
+      return call(() => withInput(t, (len) => (policyInner ? policyInner.checkWithKeySet(len, inner, opts) : wasm.checkWithKeySet(len, inner, opts))));
     }
-    return call(() => (policyInner ? policyInner.checkWithJwks(t, jwks, opts) : wasm.checkWithJwks(t, jwks, opts)));
+    return call(() => withInput(t, (len) => (policyInner ? policyInner.checkWithJwks(len, jwks, opts) : wasm.checkWithJwks(len, jwks, opts))));
   }
 
   const innerPolicy = (policy) => innerPolicies.get(policy);

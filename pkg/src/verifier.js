@@ -3,6 +3,7 @@
 // and report how old (or stale) the keys were.
 
 import { OidcTrustError, invalidArgument } from './errors.js';
+import { verifiedReader } from './io.js';
 import { remoteController } from './remote.js';
 
 const NO_MATCHING_KEY = 'ERR_JWKS_NO_MATCHING_KEY';
@@ -102,14 +103,15 @@ export function createAsyncApi({ wasm, call, verify, check, Policy, innerKeySet,
     // A local key set is resolved once; a remote one per call (its snapshot changes).
     const local = remoteController(keys) === undefined ? innerKeySet(keys, 'createVerifier') : undefined;
     const index = cacheArgs === undefined ? undefined : createResultIndex(inner, call);
+    const readVerified = verifiedReader();
 
     const verifyWith = (token, keySet) => {
       const ks = keySet === keys && local !== undefined ? local : innerKeySet(keySet, 'verify');
       const t = tokenString(token);
-      if (index === undefined) return JSON.parse(call(() => withInput(t, (len) => inner.verifyInput(len, ks))));
+      if (index === undefined) return readVerified(call(() => withInput(t, (len) => inner.verifyInput(len, ks))));
       const hit = index.hit(t, ks);
       if (hit !== undefined) return hit;
-      const result = deepFreeze(JSON.parse(call(() => withInput(t, (len) => inner.verifyInput(len, ks)))));
+      const result = deepFreeze(readVerified(call(() => withInput(t, (len) => inner.verifyInput(len, ks)))));
       index.remember(t, result);
       return result;
     };
@@ -121,7 +123,7 @@ export function createAsyncApi({ wasm, call, verify, check, Policy, innerKeySet,
       } catch (error) {
         return { ok: false, stage: 'decode', error: errorData(error) };
       }
-      return call(() => (compiled === undefined ? inner.check(t, ks) : inner.checkWithPolicy(t, ks, compiled)));
+      return call(() => withInput(t, (len) => (compiled === undefined ? inner.check(len, ks) : inner.checkWithPolicy(len, ks, compiled))));
     };
 
     return Object.freeze({

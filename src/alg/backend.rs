@@ -7,8 +7,10 @@
 use core::fmt;
 use std::sync::Arc;
 
-use jwt_compact::alg::{Es256k, Hs256, Hs256Key, Hs384, Hs384Key, Hs512, Hs512Key};
+use hmac::{Hmac, Mac};
+use jwt_compact::alg::Es256k;
 use jwt_compact::{Algorithm, AlgorithmSignature};
+use sha2::{Sha256, Sha384, Sha512};
 
 use super::ecdsa::{Es384, Es512};
 use super::ed25519::{Ed25519Key, Ed25519KeyError};
@@ -26,7 +28,56 @@ pub enum PublicKey {
     Secp256k1(k256::ecdsa::VerifyingKey),
     Ed25519(Ed25519Key),
     /// An HMAC secret. Its bytes are never printed by `Debug`.
-    Oct(Vec<u8>),
+    Oct(OctKey),
+}
+
+/// An HMAC secret with its keyed states prepared once: HMAC's key schedule (hashing the padded key into the inner
+/// and outer states) is per key, so a verification clones a prepared state and hashes only the message. Only the
+/// algorithms the secret is long enough for (RFC 7518 §3.2) get a state; the others can never verify.
+#[derive(Clone)]
+pub struct OctKey {
+    secret: Vec<u8>,
+    hs256: Option<Hmac<Sha256>>,
+    hs384: Option<Hmac<Sha384>>,
+    hs512: Option<Hmac<Sha512>>,
+}
+
+impl OctKey {
+    pub fn new(secret: Vec<u8>) -> OctKey {
+        let len = secret.len();
+        // `new_from_slice` accepts any key length for HMAC; `ok()` only keeps this free of unwraps.
+        let hs256 = (len >= hmac_min_key_len(Alg::HS256)).then(|| Hmac::new_from_slice(&secret).ok()).flatten();
+        let hs384 = (len >= hmac_min_key_len(Alg::HS384)).then(|| Hmac::new_from_slice(&secret).ok()).flatten();
+        let hs512 = (len >= hmac_min_key_len(Alg::HS512)).then(|| Hmac::new_from_slice(&secret).ok()).flatten();
+        OctKey { secret, hs256, hs384, hs512 }
+    }
+
+    pub fn len(&self) -> usize {
+        self.secret.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.secret.is_empty()
+    }
+
+    /// The full tag, compared in constant time; a tag of any other length (truncated, empty) never verifies.
+    fn verify(&self, alg: Alg, message: &[u8], tag: &[u8]) -> bool {
+        fn check<M: Mac + Clone>(prepared: &Option<M>, message: &[u8], tag: &[u8]) -> bool {
+            let Some(prepared) = prepared else { return false };
+            if tag.len() != <M as hmac::digest::OutputSizeUser>::output_size() {
+                return false;
+            }
+            let mut mac = prepared.clone();
+            mac.update(message);
+            mac.verify_slice(tag).is_ok()
+        }
+        match alg {
+            Alg::HS256 => check(&self.hs256, message, tag),
+            Alg::HS384 => check(&self.hs384, message, tag),
+            Alg::HS512 => check(&self.hs512, message, tag),
+            _ => false,
+        }
+    }
 }
 
 impl fmt::Debug for PublicKey {
@@ -99,7 +150,7 @@ impl PublicKey {
 
     /// An HMAC secret; length rules per algorithm are applied at verification and key selection.
     pub fn oct(k: &[u8]) -> PublicKey {
-        PublicKey::Oct(k.to_vec())
+        PublicKey::Oct(OctKey::new(k.to_vec()))
     }
 
     pub fn family(&self) -> KeyFamily {
@@ -240,11 +291,7 @@ impl SignatureBackend for PureBackend {
                 verify_with(&Es256k::<sha2::Sha256>::default(), k, message, signature)
             }
             (Alg::EdDSA, PublicKey::Ed25519(k)) => k.verify(message, signature),
-            (Alg::HS256 | Alg::HS384 | Alg::HS512, PublicKey::Oct(k)) if key.supports(alg) => match alg {
-                Alg::HS256 => verify_with(&Hs256, &Hs256Key::from(k.as_slice()), message, signature),
-                Alg::HS384 => verify_with(&Hs384, &Hs384Key::from(k.as_slice()), message, signature),
-                _ => verify_with(&Hs512, &Hs512Key::from(k.as_slice()), message, signature),
-            },
+            (Alg::HS256 | Alg::HS384 | Alg::HS512, PublicKey::Oct(k)) if key.supports(alg) => k.verify(alg, message, signature),
             _ => false,
         }
     }
@@ -332,6 +379,62 @@ mod tests {
         let short = PublicKey::oct(&[0x42; 31]);
         assert!(!verify_signature(Alg::HS256, &short, b"m", &hs256(&[0x42; 31], b"m")));
         assert!(!short.supports(Alg::HS256));
+    }
+
+    /// The prepared states are cloned, never consumed: the same key verifies many messages, interleaved with other
+    /// keys, exactly as a fresh HMAC (and jwt-compact's HS* that verified before) would.
+    #[test]
+    fn prepared_hmac_states_agree_with_fresh_hmac_across_many_verifications() {
+        use jwt_compact::alg::{Hs256, Hs256Key, Hs384, Hs384Key, Hs512, Hs512Key};
+        use rand::{Rng, SeedableRng};
+        fn tag(alg: Alg, key: &[u8], msg: &[u8]) -> Vec<u8> {
+            match alg {
+                Alg::HS256 => hmac::Hmac::<Sha256>::new_from_slice(key).unwrap().chain_update(msg).finalize().into_bytes().to_vec(),
+                Alg::HS384 => hmac::Hmac::<Sha384>::new_from_slice(key).unwrap().chain_update(msg).finalize().into_bytes().to_vec(),
+                _ => hmac::Hmac::<Sha512>::new_from_slice(key).unwrap().chain_update(msg).finalize().into_bytes().to_vec(),
+            }
+        }
+        fn reference(alg: Alg, key: &[u8], msg: &[u8], sig: &[u8]) -> bool {
+            key.len() >= hmac_min_key_len(alg)
+                && match alg {
+                    Alg::HS256 => verify_with(&Hs256, &Hs256Key::from(key), msg, sig),
+                    Alg::HS384 => verify_with(&Hs384, &Hs384Key::from(key), msg, sig),
+                    _ => verify_with(&Hs512, &Hs512Key::from(key), msg, sig),
+                }
+        }
+        let mut rng = rand::rngs::StdRng::seed_from_u64(61);
+        // Key lengths around every threshold and the block sizes (64, 128: longer keys are hashed first).
+        let secrets: Vec<Vec<u8>> = [31usize, 32, 33, 47, 48, 63, 64, 65, 127, 128, 129, 200]
+            .iter()
+            .map(|&n| (0..n).map(|_| rng.gen()).collect())
+            .collect();
+        let keys: Vec<PublicKey> = secrets.iter().map(|s| PublicKey::oct(s)).collect();
+        let mut accepted = 0;
+        for round in 0..3000 {
+            let i = rng.gen_range(0..keys.len());
+            let alg = [Alg::HS256, Alg::HS384, Alg::HS512][rng.gen_range(0..3)];
+            let msg: Vec<u8> = (0..rng.gen_range(0..300)).map(|_| rng.gen()).collect();
+            // The right key's tag, another key's tag, a flipped bit, truncated, extended.
+            let signer = if round % 5 == 0 { rng.gen_range(0..secrets.len()) } else { i };
+            let mut sig = tag(alg, &secrets[signer], &msg);
+            match round % 7 {
+                1 => {
+                    let b = rng.gen_range(0..sig.len());
+                    sig[b] ^= 1 << rng.gen_range(0..8);
+                }
+                2 => sig.truncate(rng.gen_range(0..sig.len())),
+                3 => sig.push(0),
+                _ => {}
+            }
+            let want = reference(alg, &secrets[i], &msg, &sig);
+            assert_eq!(verify_signature(alg, &keys[i], &msg, &sig), want, "round {round}: {alg:?}, key {i}");
+            accepted += usize::from(want);
+        }
+        assert!(accepted > 500, "the corpus must exercise acceptance too ({accepted})");
+        // A cloned key (a cloned key set) keeps working independently.
+        let copy = keys[1].clone();
+        let sig = tag(Alg::HS256, &secrets[1], b"m");
+        assert!(verify_signature(Alg::HS256, &copy, b"m", &sig) && verify_signature(Alg::HS256, &keys[1], b"m", &sig));
     }
 
     #[test]

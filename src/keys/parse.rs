@@ -263,7 +263,7 @@ fn oct_material(obj: &Map<String, Value>, opts: &KeySetOptions) -> Result<Materi
     }
     let thumbprint_input = format!(r#"{{"k":"{}","kty":"oct"}}"#, b64url_encode(&k));
     Ok(Material {
-        public: PublicKey::Oct(k),
+        public: PublicKey::oct(&k),
         crv: None,
         thumbprint_input,
     })

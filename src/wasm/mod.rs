@@ -92,15 +92,16 @@ struct DecodeArgs {
     max_token_size: Option<usize>,
 }
 
+/// The token is in the input buffer (`len` bytes; see `io.rs`), as for every function here that takes `len`.
 #[wasm_bindgen]
-pub fn decode(token: JsValue, options_: JsValue) -> JsResult<JsValue> {
+pub fn decode(len: usize, options_: JsValue) -> JsResult<JsValue> {
     let run = || -> Result<token::Decoded, Error> {
         let args: DecodeArgs = options(&options_, "decode options")?;
         let mut opts = DecodeOptions::default();
         if let Some(m) = args.max_token_size {
             opts.max_token_size = m;
         }
-        token::decode(&token_arg(&token)?, &opts)
+        io::with_input(len, |token| token::decode(token, &opts))?
     };
     to_js(&run().map_err(to_js_error)?)
 }
@@ -190,34 +191,54 @@ fn verify_options(v: &JsValue) -> Result<VerifyOptions, Error> {
 
 #[wasm_bindgen]
 pub fn verify(token: JsValue, key_set: &WasmKeySet, options_: JsValue) -> JsResult<JsValue> {
-    let run = || -> Result<verify::VerifiedJwt, Error> {
+    let run = || -> Result<verify::VerifiedToken, Error> {
         let opts = verify_options(&options_)?;
-        verify::verify(&token_arg(&token)?, &key_set.inner, &opts, now_seconds())
+        verify::verify_token(&token_arg(&token)?, &key_set.inner, &opts, now_seconds())
     };
     verified_to_js(&run().map_err(to_js_error)?)
 }
 
-/// `verify` with the token in the input buffer (`len` bytes; see `io.rs`): the result crosses as the JSON text
-/// of [`verify::VerifiedJwt::to_json`], which the wrapper hands to `JSON.parse`.
+/// `verify` with the token in the input buffer (`len` bytes; see `io.rs`): the result crosses as
+/// [`result_parts`], which the wrapper's `readVerified` (pkg/src/io.js) turns into `{ header, claims, key }`.
 #[wasm_bindgen(js_name = verifyInput)]
 pub fn verify_input(len: usize, key_set: &WasmKeySet, options_: JsValue) -> JsResult<String> {
-    let run = || -> Result<verify::VerifiedJwt, Error> {
+    let run = || -> Result<verify::VerifiedToken, Error> {
         let opts = verify_options(&options_)?;
-        io::with_input(len, |token| verify::verify(token, &key_set.inner, &opts, now_seconds()))?
+        io::with_input(len, |token| verify::verify_token(token, &key_set.inner, &opts, now_seconds()))?
     };
-    run().map(|v| v.to_json()).map_err(to_js_error)
+    run().map(|v| result_parts(&v)).map_err(to_js_error)
+}
+
+/// A verified token as `<h>,<k>,` + header JSON + key JSON + claims JSON, `h` and `k` the lengths of the first two
+/// in UTF-16 units (as JS slices strings). The header and key texts repeat from token to token (one issuer, one
+/// key), so the wrapper parses each distinct one once and copies it, and parses only the claims every time.
+fn result_parts(v: &verify::VerifiedToken) -> String {
+    let Some((header, claims)) = v.texts() else {
+        // Not reached for a token verified by the core; the whole result as one text then, with lengths that say so.
+        return format!("0,0,{}", v.to_json());
+    };
+    let mut key = String::with_capacity(128);
+    v.key.write_json(&mut key);
+    let units = |s: &str| if s.is_ascii() { s.len() } else { s.encode_utf16().count() };
+    let mut out = String::with_capacity(header.len() + key.len() + claims.len() + 16);
+    use std::fmt::Write;
+    let _ = write!(out, "{},{},", units(header), units(&key));
+    out.push_str(header);
+    out.push_str(&key);
+    out.push_str(claims);
+    out
 }
 
 /// A verified JWT crosses as one JSON text that splices in the token's own header and payload.
-fn verified_to_js(v: &verify::VerifiedJwt) -> JsResult<JsValue> {
+fn verified_to_js(v: &verify::VerifiedToken) -> JsResult<JsValue> {
     js_sys::JSON::parse(&v.to_json())
 }
 
 #[wasm_bindgen(js_name = compactVerify)]
-pub fn compact_verify(token: JsValue, key_set: &WasmKeySet, options_: JsValue) -> JsResult<JsValue> {
+pub fn compact_verify(len: usize, key_set: &WasmKeySet, options_: JsValue) -> JsResult<JsValue> {
     let run = || -> Result<verify::VerifiedJws, Error> {
         let opts = verify_options(&options_)?;
-        verify::compact_verify(&token_arg(&token)?, &key_set.inner, &opts)
+        io::with_input(len, |token| verify::compact_verify(token, &key_set.inner, &opts))?
     };
     let verified = run().map_err(to_js_error)?;
     let out = to_js(&verified)?;
@@ -449,47 +470,47 @@ fn eval_context(args: EvaluateArgs, needs_now: bool) -> Result<EvalContext, Erro
 /// `check` without a policy: one result that never throws for a bad token. A JWKS that fails to parse
 /// (`checkWithJwks`) is reported as stage `keys`; bad options still throw.
 #[wasm_bindgen(js_name = checkWithKeySet)]
-pub fn check_with_key_set(token: JsValue, key_set: &WasmKeySet, options_: JsValue) -> JsResult<JsValue> {
-    run_check(token, KeySource::Parsed(&key_set.inner), None, options_)
+pub fn check_with_key_set(len: usize, key_set: &WasmKeySet, options_: JsValue) -> JsResult<JsValue> {
+    run_check(len, KeySource::Parsed(&key_set.inner), None, options_)
 }
 
 #[wasm_bindgen(js_name = checkWithJwks)]
-pub fn check_with_jwks(token: JsValue, jwks: JsValue, options_: JsValue) -> JsResult<JsValue> {
-    run_check_jwks(token, jwks, None, options_)
+pub fn check_with_jwks(len: usize, jwks: JsValue, options_: JsValue) -> JsResult<JsValue> {
+    run_check_jwks(len, jwks, None, options_)
 }
 
 #[wasm_bindgen]
 impl WasmPolicy {
     /// `check` with this policy.
     #[wasm_bindgen(js_name = checkWithKeySet)]
-    pub fn check_with_key_set(&self, token: JsValue, key_set: &WasmKeySet, options_: JsValue) -> JsResult<JsValue> {
-        run_check(token, KeySource::Parsed(&key_set.inner), Some(&self.inner), options_)
+    pub fn check_with_key_set(&self, len: usize, key_set: &WasmKeySet, options_: JsValue) -> JsResult<JsValue> {
+        run_check(len, KeySource::Parsed(&key_set.inner), Some(&self.inner), options_)
     }
 
     #[wasm_bindgen(js_name = checkWithJwks)]
-    pub fn check_with_jwks(&self, token: JsValue, jwks: JsValue, options_: JsValue) -> JsResult<JsValue> {
-        run_check_jwks(token, jwks, Some(&self.inner), options_)
+    pub fn check_with_jwks(&self, len: usize, jwks: JsValue, options_: JsValue) -> JsResult<JsValue> {
+        run_check_jwks(len, jwks, Some(&self.inner), options_)
     }
 }
 
-fn run_check(token: JsValue, keys: KeySource<'_>, policy: Option<&Policy>, options_: JsValue) -> JsResult<JsValue> {
+fn run_check(len: usize, keys: KeySource<'_>, policy: Option<&Policy>, options_: JsValue) -> JsResult<JsValue> {
     let opts = verify_options(&options_).map_err(to_js_error)?;
-    run_check_with(token, keys, policy, &opts)
+    run_check_with(len, keys, policy, &opts)
 }
 
-fn run_check_with(token: JsValue, keys: KeySource<'_>, policy: Option<&Policy>, opts: &VerifyOptions) -> JsResult<JsValue> {
-    let token = token_arg(&token).map_err(to_js_error)?;
-    to_js(&check::check(&token, keys, policy, opts, now_seconds()))
+fn run_check_with(len: usize, keys: KeySource<'_>, policy: Option<&Policy>, opts: &VerifyOptions) -> JsResult<JsValue> {
+    let result = io::with_input(len, |token| check::check(token, keys, policy, opts, now_seconds())).map_err(to_js_error)?;
+    to_js(&result)
 }
 
-fn run_check_jwks(token: JsValue, jwks: JsValue, policy: Option<&Policy>, options_: JsValue) -> JsResult<JsValue> {
+fn run_check_jwks(len: usize, jwks: JsValue, policy: Option<&Policy>, options_: JsValue) -> JsResult<JsValue> {
     let opts = verify_options(&options_).map_err(to_js_error)?;
     let parsed = parse_key_set(&jwks, opts.allow_symmetric);
     let source = match &parsed {
         Ok(ks) => KeySource::Parsed(ks),
         Err(e) => KeySource::Failed(e.clone()),
     };
-    run_check_with(token, source, policy, &opts)
+    run_check_with(len, source, policy, &opts)
 }
 
 /// A throw-away issuer for trying policies without a real one (the playground's "Mint a test token").
@@ -582,10 +603,11 @@ impl WasmVerifier {
 
     pub fn verify(&mut self, token: JsValue, key_set: &WasmKeySet) -> JsResult<JsValue> {
         let token = token_arg(&token).map_err(to_js_error)?;
-        verified_to_js(&self.inner.verify(&token, &key_set.inner, now_seconds()).map_err(to_js_error)?)
+        let (verified, _) = self.inner.verify_slot(&token, &key_set.inner, now_seconds()).map_err(to_js_error)?;
+        verified_to_js(&verified)
     }
 
-    /// `verify` with the token in the input buffer (`len` bytes): the result's JSON text. With a cache, where the
+    /// `verify` with the token in the input buffer (`len` bytes): the result as [`result_parts`]. With a cache, where the
     /// token is now held is then `lastSlot`/`lastGeneration`, for the wrapper's index of built results.
     #[wasm_bindgen(js_name = verifyInput)]
     pub fn verify_input(&mut self, len: usize, key_set: &WasmKeySet) -> JsResult<String> {
@@ -595,7 +617,7 @@ impl WasmVerifier {
             .and_then(|r| r)
             .map_err(to_js_error)?;
         self.last_slot = slot.unwrap_or(NO_SLOT);
-        Ok(verified.to_json())
+        Ok(result_parts(&verified))
     }
 
     /// Cache slot of the last `verifyInput`'s token, or 2^32 − 1 when the cache did not keep it.
@@ -620,15 +642,14 @@ impl WasmVerifier {
         }
     }
 
-    pub fn check(&mut self, token: JsValue, key_set: &WasmKeySet) -> JsResult<JsValue> {
-        let token = token_arg(&token).map_err(to_js_error)?;
-        to_js(&check::check(&token, KeySource::Parsed(&key_set.inner), None, &self.inner.options, now_seconds()))
+    /// `check` with the token in the input buffer (`len` bytes).
+    pub fn check(&mut self, len: usize, key_set: &WasmKeySet) -> JsResult<JsValue> {
+        run_check_with(len, KeySource::Parsed(&key_set.inner), None, &self.inner.options)
     }
 
     #[wasm_bindgen(js_name = checkWithPolicy)]
-    pub fn check_with_policy(&mut self, token: JsValue, key_set: &WasmKeySet, policy: &WasmPolicy) -> JsResult<JsValue> {
-        let token = token_arg(&token).map_err(to_js_error)?;
-        to_js(&check::check(&token, KeySource::Parsed(&key_set.inner), Some(&policy.inner), &self.inner.options, now_seconds()))
+    pub fn check_with_policy(&mut self, len: usize, key_set: &WasmKeySet, policy: &WasmPolicy) -> JsResult<JsValue> {
+        run_check_with(len, KeySource::Parsed(&key_set.inner), Some(&policy.inner), &self.inner.options)
     }
 
     /// `{ hits, misses, size }`, or `null` without a cache.

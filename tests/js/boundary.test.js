@@ -94,6 +94,46 @@ describe('verified-token cache: the JS index of built results', () => {
   });
 });
 
+describe('results out of wasm: header and key parsed once per distinct text, claims every time', () => {
+  /** What the result was before the split text: the token's own header and payload, and the key reference. */
+  function expected(token, result) {
+    const [h, p] = token.split('.');
+    const parse = (s) => JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
+    return { header: parse(h), claims: parse(p), key: result.key };
+  }
+
+  test('every result equals JSON.parse of the token texts and shares no object with another result', async () => {
+    const { signer, keySet } = await setup('HS256', 'kid-é-"q"\\');
+    const headers = [{}, { typ: 'JWT' }, { typ: 'jwt', 'x-é': 'ü😀' }, { jwk: { kty: 'oct' }, b: [1, { c: 2 }] }, { typ: 'JWT' }];
+    const tokens = [];
+    for (let i = 0; i < 20; i++) tokens.push(await signer.sign(headers[i % headers.length], claimsAt(NOW, { i, 'é': ['ü', { n: i }], big: 12345678901234567890 })));
+    for (const [name, run] of [
+      ['verify', (t) => verify(t, keySet, { currentDate: NOW })],
+      ['createVerifier', ((v) => (t) => v.verify(t))(createVerifier({ keys: keySet, currentDate: NOW }))],
+      ['createVerifier cache', ((v) => (t) => v.verify(t))(createVerifier({ keys: keySet, currentDate: NOW, cache: { maxEntries: 4 } }))],
+    ]) {
+      const seen = new Set();
+      for (const t of [...tokens, ...tokens]) {
+        const r = run(t);
+        assert.deepEqual(r, expected(t, r), name);
+        assert.deepEqual(Object.keys(r), ['header', 'claims', 'key']);
+        assert.deepEqual(r.key, { kid: 'kid-é-"q"\\', alg: 'HS256', kty: 'oct', thumbprint: keySet.keys[0].thumbprint });
+        // Results of different calls never share an object (the cache returns its one frozen result per token).
+        const objects = [r.header, r.key, r.claims, ...Object.values(r.header).filter((v) => v !== null && typeof v === 'object')];
+        if (name !== 'createVerifier cache') for (const o of objects) assert.ok(!seen.has(o), name), seen.add(o);
+      }
+    }
+    // Changing one result changes no other.
+    const v = createVerifier({ keys: keySet, currentDate: NOW });
+    const a = v.verify(tokens[1]);
+    a.header.typ = 'changed';
+    a.key.kid = 'changed';
+    const b = v.verify(tokens[1]);
+    assert.equal(b.header.typ, 'JWT');
+    assert.equal(b.key.kid, 'kid-é-"q"\\');
+  });
+});
+
 describe('strings into wasm through the input buffer', () => {
   test('non-ASCII, lone surrogates and huge strings get the errors they always got, and the buffer recovers', async () => {
     const { signer, keySet } = await setup();
@@ -105,6 +145,48 @@ describe('strings into wasm through the input buffer', () => {
     expectCode(() => v.verify('a'.repeat(300_000)), 'ERR_JWS_INVALID', { reason: 'too_large' });
     assert.equal(v.verify(token).claims.sub, claimsAt(NOW).sub);
     assert.equal(verify(token, keySet, { currentDate: NOW }).claims.sub, claimsAt(NOW).sub);
+  });
+
+  test('decode, compactVerify and check take the token the same way, with the same answers and messages', async () => {
+    const { signer, keySet } = await setup();
+    const jwks = { keys: [signer.publicJwk] };
+    const policy = Policy.parse({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRoleWithWebIdentity' }] });
+    // Non-ASCII in the header and claims, escapes, and a long claim: the texts arrive intact.
+    const token = await signer.sign({ 'x-é': 'ü😀' }, claimsAt(NOW, { name: 'Zoë 😀 \u2028', long: 'x'.repeat(20_000) }));
+    const big = { maxTokenSize: 64 * 1024 };
+    const v = createVerifier({ keys: keySet, currentDate: NOW, ...big });
+    const pv = createVerifier({ keys: keySet, currentDate: NOW, policy, ...big });
+    for (let round = 0; round < 3; round++) {
+      const d = oidc.decode(token, big);
+      assert.equal(d.header['x-é'], 'ü😀');
+      assert.equal(d.claims.name, 'Zoë 😀 \u2028');
+      const c = oidc.compactVerify(token, keySet, big);
+      assert.deepEqual(JSON.parse(Buffer.from(c.payload).toString('utf8')), d.claims);
+      for (const r of [
+        oidc.check(token, { keySet, currentDate: NOW, ...big }),
+        oidc.check(token, { jwks, currentDate: NOW, ...big }),
+        oidc.check(token, { keySet, policy, currentDate: NOW, ...big }),
+        oidc.check(token, { jwks, policy, currentDate: NOW, ...big }),
+        v.check(token),
+        pv.check(token),
+      ]) {
+        assert.equal(r.ok, true, JSON.stringify(r.error));
+        assert.deepEqual(r.claims, d.claims);
+      }
+      // Bad strings: the errors they always got, and the buffer recovers after each.
+      expectCode(() => oidc.decode(`é${token}`), 'ERR_JWS_INVALID');
+      expectCode(() => oidc.decode(`${token.slice(0, 40)}\ud800`), 'ERR_JWS_INVALID');
+      expectCode(() => oidc.decode('€'.repeat(200_000)), 'ERR_JWS_INVALID', { reason: 'too_large' });
+      expectCode(() => oidc.compactVerify(`${token}\ud800`, keySet), 'ERR_JWS_INVALID');
+      expectCode(() => oidc.compactVerify('a'.repeat(300_000), keySet), 'ERR_JWS_INVALID', { reason: 'too_large' });
+      for (const bad of [`é${token}`, `${token}\ud800`, '€'.repeat(200_000)]) {
+        for (const r of [oidc.check(bad, { keySet, currentDate: NOW }), oidc.check(bad, { jwks, policy, currentDate: NOW }), v.check(bad), pv.check(bad)]) {
+          assert.equal(r.ok, false);
+          assert.equal(r.stage, 'decode');
+          assert.equal(r.error.code, 'ERR_JWS_INVALID');
+        }
+      }
+    }
   });
 });
 
