@@ -16,7 +16,7 @@
 
 use serde_json::Value;
 
-use super::eval::{compare, Cmp, Notes, Tv, VarValue, Vars};
+use super::eval::{compare, missing_key_matches, Cmp, Notes, Tv, VarValue, Vars};
 use super::keys::{ClaimSource, ValueKind};
 use super::operators::BaseOp;
 use super::parse::{eq_ignore_case, Compiled, CompiledKey, Condition, FedKind, KeyScope, Principal, Values};
@@ -355,19 +355,7 @@ impl<'p, 'a, F: Fn(usize) -> Option<ClaimValue<'a>>> Call<'p, F> {
     fn condition(&self, cond: &Condition, key: KeyRef) -> bool {
         let op = cond.op;
         match self.resolve(key, None) {
-            Resolved::Missing => {
-                if let Values::Null(vals) = &cond.values {
-                    vals.contains(&true)
-                } else if op.if_exists {
-                    true
-                } else {
-                    match op.set {
-                        Some(SetOperator::ForAllValues) => true,
-                        Some(SetOperator::ForAnyValue) => false,
-                        None => op.base.is_negated(),
-                    }
-                }
-            }
+            Resolved::Missing => missing_key_matches(cond),
             _ if op.base == BaseOp::Null => matches!(&cond.values, Values::Null(vals) if vals.contains(&false)),
             Resolved::One(v) if op.set.is_none() => self.satisfied(cond, v),
             // A multi-valued key without a set operator matches nothing (rules::MULTI_WITHOUT_SET).

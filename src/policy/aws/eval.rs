@@ -481,6 +481,25 @@ pub struct Outcome<'a> {
     pub notes: Notes,
 }
 
+/// Whether a condition matches when its key is missing from the request (the claim is absent): `Null: true`
+/// matches, `…IfExists` matches, `ForAllValues:` matches (vacuously), `ForAnyValue:` does not, and a plain operator
+/// matches only when it is a negated one (`StringNotEquals`, …). Shared by the traced evaluation and the compiled
+/// decision plan (`decide.rs`), so the rule has one home.
+pub(super) fn missing_key_matches(cond: &Condition) -> bool {
+    let op = cond.op;
+    if let Values::Null(vals) = &cond.values {
+        vals.contains(&true)
+    } else if op.if_exists {
+        true
+    } else {
+        match op.set {
+            Some(SetOperator::ForAllValues) => true,
+            Some(SetOperator::ForAnyValue) => false,
+            None => op.base.is_negated(),
+        }
+    }
+}
+
 pub fn condition_outcome<'a>(cond: &Condition, env: &Env<'a>) -> Outcome<'a> {
     let lookup = resolve_key(&cond.key, env);
     let mut notes = Notes::default();
@@ -489,20 +508,7 @@ pub fn condition_outcome<'a>(cond: &Condition, env: &Env<'a>) -> Outcome<'a> {
     }
     let op = cond.op;
     let (matched, detail) = match lookup.resolved {
-        Resolved::Missing(m) => {
-            let matched = if let Values::Null(vals) = &cond.values {
-                vals.contains(&true)
-            } else if op.if_exists {
-                true
-            } else {
-                match op.set {
-                    Some(SetOperator::ForAllValues) => true,
-                    Some(SetOperator::ForAnyValue) => false,
-                    None => op.base.is_negated(),
-                }
-            };
-            (matched, Detail::Missing(m))
-        }
+        Resolved::Missing(m) => (missing_key_matches(cond), Detail::Missing(m)),
         _ if op.base == BaseOp::Null => {
             let matched = matches!(&cond.values, Values::Null(vals) if vals.contains(&false));
             (matched, Detail::NullPresent)
