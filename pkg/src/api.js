@@ -162,10 +162,17 @@ function encodeClaims(claims, names) {
       }
       tag = 1;
     }
-    out += String.fromCharCode(i, tag, text.length >>> 15, text.length & 0x7fff) + text;
+    const length = text.length;
+    // The entry's head from cached pieces: a new 4-character string per claim was a tenth of a decision.
+    out += (HEADS[i * 2 + tag] ??= String.fromCharCode(i, tag)) + (length < SHORT ? (SHORT_LENGTHS[length] ??= String.fromCharCode(0, length)) : String.fromCharCode(length >>> 15, length & 0x7fff)) + text;
   }
   return out;
 }
+
+// `[index][tag]` heads and the two-character lengths of short values, each made on first use.
+const HEADS = [];
+const SHORT = 1024;
+const SHORT_LENGTHS = [];
 
 // Handed out by `createApi` so that instances are only made through the static factories.
 const CONSTRUCT = Symbol('oidc-trust.construct');
@@ -310,6 +317,23 @@ export function createApi(wasm, runtime = {}) {
      * @param {{ issuer?: string }} [options]
      */
     decide(claims, options) {
+      // The common call (no options, a policy that names its claims, claims as parsed from a token) first.
+      const plain = this.#decidePlain;
+      if (plain !== undefined && options === undefined && claims !== null && typeof claims === 'object' && !Array.isArray(claims)) {
+        let text;
+        try {
+          text = encodeClaims(claims, this.#claimsRead);
+        } catch {
+          throw invalidArgument('the claims cannot be serialized as JSON (cyclic or too deep)');
+        }
+        if (text !== undefined) {
+          try {
+            return DECISIONS[withInput(text, plain)];
+          } catch (thrown) {
+            throw toOidcTrustError(thrown);
+          }
+        }
+      }
       if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) {
         throw invalidArgument('Policy.decide needs the claims object of a token', { path: 'claims' });
       }
@@ -325,7 +349,8 @@ export function createApi(wasm, runtime = {}) {
       }
       if (text === undefined) return call(() => inner.decide(claims, opts));
       if (opts !== undefined) return DECISIONS[call(() => withInput(text, (len) => inner.decideInput(len, opts)))];
-      // Without options only integers cross the boundary, through a function made once per policy.
+      // Without options only integers cross the boundary, through a function made once per policy (the fast
+      // path above from then on).
       this.#decidePlain ??= (len) => inner.decideInputPlain(len);
       try {
         return DECISIONS[withInput(text, this.#decidePlain)];

@@ -290,5 +290,18 @@ describe('Policy.decide passes only the claims the policy reads', () => {
     assert.equal(policy.decide({ ...good, other: 10n }), 'allow');
     assert.equal(policy.decide(cyclic), 'allow');
     expectCode(() => policy.decide({ ...good, sub: '\ud800' }), 'ERR_INVALID_ARGUMENT');
+    // Values on both sides of the short-length table (1024 units) and of the 15-bit length halves, ASCII and not:
+    // the subject must arrive whole for the glob to see its end.
+    for (const units of [1023, 1024, 1025, 32767, 32768, 40000]) {
+      for (const filler of ['x', 'é', '😀']) {
+        const count = Math.floor(units / filler.length);
+        const pad = filler.repeat(count) + 'x'.repeat(units - count * filler.length);
+        assert.equal(pad.length, units);
+        const allowed = { ...good, sub: `repo:o/r:ref:refs/heads/${pad}` };
+        assert.equal(policy.decide(allowed), 'allow', `${units} ${filler}`);
+        const forked = { ...good, sub: `repo:o/r:ref:refs/heads/${pad}/fork:x` };
+        assert.equal(policy.decide(forked), policy.evaluate(forked).decision, `${units} ${filler}`);
+      }
+    }
   });
 });
