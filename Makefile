@@ -218,7 +218,7 @@ bench-runtimes: build e2e-deps
 
 # The memory part of `make bench` alone: wasm memory and RSS across BENCH_MEMORY_N (default 1M) verifications.
 bench-memory: build
-	$(NODE) --expose-gc bench/memory.mjs
+	$(NODE) bench/memory.mjs
 
 clean:
 	rm -rf $(DIST) pkg/README.md pkg/*.tgz

@@ -312,7 +312,7 @@ const MEMORY_N = Number(process.env.BENCH_MEMORY_N ?? 1_000_000);
 let memory;
 if (MEMORY_N > 0) {
   console.log(`\nMemory (bench/memory.mjs, a fresh process, ${MEMORY_N} verifications)`);
-  const child = spawnSync(process.execPath, ['--expose-gc', join(ROOT, 'bench', 'memory.mjs')], {
+  const child = spawnSync(process.execPath, [join(ROOT, 'bench', 'memory.mjs')], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, BENCH_MEMORY_N: String(MEMORY_N) },
