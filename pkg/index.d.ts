@@ -182,6 +182,13 @@ export interface PolicyParseOptions {
    * is `ERR_POLICY_INVALID` listing the candidates.
    */
   dialect?: Dialect;
+  /**
+   * octo-sts: the deployment's domain (the audience required when a policy sets none) and pattern anchoring, used
+   * by every evaluation that does not give its own — `check`, a verifier's `check`, `evaluate`/`decide` without
+   * these options. Default `octo-sts.dev` and `legacy`. Other dialects ignore them.
+   */
+  octoStsDomain?: string;
+  octoStsAnchoring?: 'legacy' | 'grouped';
 }
 
 export interface PolicyEvaluateOptions {
@@ -189,11 +196,15 @@ export interface PolicyEvaluateOptions {
   issuer?: string;
   /** Vault: the time for the `exp`/`nbf`/`iat` checks, a Date or epoch seconds. Default: now. */
   currentDate?: Date | number;
-  /** octo-sts: the service's own domain, required in `aud` when a policy sets no audience. Default `octo-sts.dev`. */
+  /**
+   * octo-sts: the service's own domain, required in `aud` when a policy sets no audience. Default: the one given to
+   * `Policy.parse`, else `octo-sts.dev`.
+   */
   octoStsDomain?: string;
   /**
-   * octo-sts: how a `*_pattern` is anchored. `legacy` (default): `^` + p + `$`, as octo-sts did before
-   * GHSA-mwqh-2vg8-rhj3 (a top-level `a|b` is anchored at one end per alternative); `grouped`: `^(?:p)$`.
+   * octo-sts: how a `*_pattern` is anchored (default: the one given to `Policy.parse`, else `legacy`). `legacy`:
+   * `^` + p + `$`, as octo-sts did before GHSA-mwqh-2vg8-rhj3 (a top-level `a|b` is anchored at one end per
+   * alternative); `grouped`: `^(?:p)$`.
    */
   octoStsAnchoring?: 'legacy' | 'grouped';
 }

@@ -4,7 +4,7 @@
 #![cfg(feature = "dialects")]
 
 use oidc_trust::policy::octo_sts::ANCHORING_RULE;
-use oidc_trust::policy::{Decision, DecisionKind, DialectChoice, EvalContext, LintCode, OctoStsAnchoring, Policy};
+use oidc_trust::policy::{Decision, DecisionKind, DialectChoice, EvalContext, LintCode, OctoStsAnchoring, OctoStsOptions, Policy};
 use oidc_trust::ErrorCode;
 use serde_json::{json, Map, Value};
 
@@ -50,7 +50,7 @@ fn eval(p: &Policy, claims: Value) -> Decision {
 }
 
 fn grouped() -> EvalContext {
-    EvalContext { octo_sts_anchoring: OctoStsAnchoring::Grouped, ..EvalContext::default() }
+    EvalContext { octo_sts_anchoring: Some(OctoStsAnchoring::Grouped), ..EvalContext::default() }
 }
 
 fn token(extra: Value) -> Value {
@@ -173,6 +173,32 @@ fn alternation_grouped_anchoring() {
     assert!(d.warnings[0].decisive);
     assert_allow(&eval_ctx(&p, token(json!({"sub": "repo:o/r:ref:refs/heads/dev"})), &grouped()));
     assert!(eval_ctx(&p, token(json!({"sub": "repo:o/r:ref:refs/heads/dev"})), &grouped()).warnings.is_empty());
+}
+
+#[test]
+fn options_given_at_parse_apply_unless_the_evaluation_says() {
+    let legacy = policy(json!({"subject": null, "subject_pattern": "repo:o/r:ref:refs/heads/main|repo:o/r:ref:refs/heads/dev"}));
+    let p = legacy.clone().with_octo_sts_options(OctoStsOptions {
+        domain: Some("sts.example.com".into()),
+        anchoring: Some(OctoStsAnchoring::Grouped),
+    });
+    let evil = token(json!({"sub": "repo:o/r:ref:refs/heads/main-evil", "aud": "sts.example.com"}));
+    let dev = token(json!({"sub": "repo:o/r:ref:refs/heads/dev", "aud": "sts.example.com"}));
+    // The parse-time anchoring and domain: grouped refuses the prefix match; the audience is the given domain.
+    assert_deny(&eval(&p, evil.clone()), "did not match pattern");
+    assert_allow(&eval(&p, dev.clone()));
+    assert_deny(&eval(&p, token(json!({"sub": "repo:o/r:ref:refs/heads/dev"}))), "audience \"sts.example.com\" did not match");
+    assert_eq!(eval(&p, dev.clone()).decision, p.decide(&obj(dev.clone()), &EvalContext::default()));
+    // The evaluation's own options win.
+    let ctx = EvalContext {
+        octo_sts_anchoring: Some(OctoStsAnchoring::Legacy),
+        octo_sts_domain: Some("octo-sts.dev".into()),
+        ..EvalContext::default()
+    };
+    assert_allow(&eval_ctx(&p, token(json!({"sub": "repo:o/r:ref:refs/heads/main-evil"})), &ctx));
+    assert_deny(&eval_ctx(&p, dev, &ctx), "audience \"octo-sts.dev\" did not match");
+    // Without parse-time options: legacy and octo-sts.dev, as before.
+    assert_allow(&eval(&legacy, token(json!({"sub": "repo:o/r:ref:refs/heads/main-evil"}))));
 }
 
 #[test]

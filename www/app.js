@@ -16,9 +16,12 @@ const el = {
   verdict: $('verdict'), loadError: $('load-error'), policyOut: $('policy-out'), keyOut: $('key-out'),
   claimsOut: $('claims-out'), headerOut: $('header-out'), presetButtons: $('preset-buttons'), presetNote: $('preset-note'),
   dialectDetected: $('dialect-detected'), copyLink: $('copy-link'), copyStatus: $('copy-status'), clockNow: $('clock-now'),
+  octoStsDomain: $('octo-sts-domain'), octoStsAnchoring: $('octo-sts-anchoring'),
   mintAlg: $('mint-alg'), mintClaims: $('mint-claims'), mintGo: $('mint-go'), mintStatus: $('mint-status'), mintError: $('mint-error'),
 };
-const STATE_FIELDS = ['token', 'jwks', 'policy', 'dialect', 'issuer', 'audience', 'clock', 'tolerance'];
+const STATE_FIELDS = ['token', 'jwks', 'policy', 'dialect', 'issuer', 'audience', 'clock', 'tolerance', 'octoStsDomain', 'octoStsAnchoring'];
+// Select fields and what an absent state value means for them.
+const SELECT_DEFAULTS = { dialect: 'auto', octoStsAnchoring: 'legacy' };
 
 let api = null;
 let presets = [];
@@ -47,7 +50,7 @@ function readState() {
 }
 
 function writeState(s) {
-  for (const k of STATE_FIELDS) el[k].value = s[k] ?? (k === 'dialect' ? 'auto' : '');
+  for (const k of STATE_FIELDS) el[k].value = s[k] ?? SELECT_DEFAULTS[k] ?? '';
 }
 
 function nowSeconds() {
@@ -73,8 +76,13 @@ function evaluate() {
 
   let policy = null; let policyError = null;
   if (policyText) {
-    try { policy = api.Policy.parse(policyText, { dialect: el.dialect.value }); } catch (e) { policyError = errorInfo(e); }
+    // The octo-sts options belong to the compiled policy: check() and the unverified evaluation below use them.
+    const parseOptions = { dialect: el.dialect.value, octoStsAnchoring: el.octoStsAnchoring.value };
+    if (el.octoStsDomain.value.trim()) parseOptions.octoStsDomain = el.octoStsDomain.value.trim();
+    try { policy = api.Policy.parse(policyText, parseOptions); } catch (e) { policyError = errorInfo(e); }
   }
+  const octoSts = policy?.dialect === 'octo-sts' || el.dialect.value === 'octo-sts';
+  for (const opt of document.querySelectorAll('[data-dialect="octo-sts"]')) opt.hidden = !octoSts;
   renderFieldError(el.policyError, policyError, el.policy);
   el.dialectDetected.textContent = policy && el.dialect.value === 'auto' ? `found ${policy.dialect}` : '';
   el.dialectDetected.title = policy ? `Parsed as ${DIALECT_NAMES[policy.dialect] ?? policy.dialect}` : '';
@@ -330,6 +338,7 @@ async function start() {
   el.mintClaims.value = JSON.stringify(MINT_TEMPLATE, null, 2);
   for (const k of STATE_FIELDS) el[k].addEventListener('input', onInput);
   el.dialect.addEventListener('change', onInput);
+  el.octoStsAnchoring.addEventListener('change', onInput);
   el.clockNow.addEventListener('click', () => { el.clock.value = toInputValue(Math.floor(Date.now() / 1000)); onInput(); });
   el.copyLink.addEventListener('click', copyLink);
   el.mintGo.addEventListener('click', mint);

@@ -1,7 +1,7 @@
 // The whole page state lives in the URL fragment, which browsers never send to a server. It is JSON,
 // deflate-compressed and base64url-encoded, behind a version tag: `#v1.<data>`. `#preset=<id>` names a preset.
 
-const FIELDS = ['token', 'jwks', 'policy', 'dialect', 'issuer', 'audience', 'clock', 'tolerance'];
+const FIELDS = ['token', 'jwks', 'policy', 'dialect', 'issuer', 'audience', 'clock', 'tolerance', 'octoStsDomain', 'octoStsAnchoring'];
 
 function toBase64Url(bytes) {
   let bin = '';

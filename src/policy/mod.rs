@@ -75,10 +75,20 @@ pub struct EvalContext {
     /// `None` skips those checks (the trace says so).
     pub now: Option<f64>,
     /// octo-sts: the service's own domain, the audience required when a policy sets neither `audience` nor
-    /// `audience_pattern`. `None` means `octo-sts.dev`, the public instance.
+    /// `audience_pattern`. `None`: the policy's own (see [`OctoStsOptions`]), else `octo-sts.dev`, the public
+    /// instance.
     pub octo_sts_domain: Option<String>,
-    /// octo-sts: how patterns are anchored (see [`OctoStsAnchoring`]).
-    pub octo_sts_anchoring: OctoStsAnchoring,
+    /// octo-sts: how patterns are anchored (see [`OctoStsAnchoring`]). `None`: the policy's own, else legacy.
+    pub octo_sts_anchoring: Option<OctoStsAnchoring>,
+}
+
+/// What an octo-sts policy is evaluated with when the evaluation does not say ([`EvalContext`] overrides each):
+/// given once at parse, so that every caller that only holds the compiled policy (`check`, a verifier, the
+/// playground) evaluates it for the right deployment. Other dialects ignore it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OctoStsOptions {
+    pub domain: Option<String>,
+    pub anchoring: Option<OctoStsAnchoring>,
 }
 
 /// How octo-sts anchors a `*_pattern`. The two differ only for a top-level alternation (`a|b`) and for inline
@@ -108,6 +118,18 @@ pub enum Policy {
 }
 
 impl Policy {
+    /// Sets the octo-sts defaults of this policy (a no-op for other dialects).
+    pub fn with_octo_sts_options(self, options: OctoStsOptions) -> Policy {
+        match self {
+            #[cfg(feature = "dialects")]
+            Policy::OctoSts(p) => Policy::OctoSts(p.with_options(options)),
+            other => {
+                let _ = options;
+                other
+            }
+        }
+    }
+
     /// Parses a JSON text (duplicate member names are rejected). With the `dialects` feature, a text that is not
     /// JSON is read as YAML when the dialect is `octo-sts` or `auto` (octo-sts policies are YAML files).
     pub fn parse_str(doc: &str, dialect: DialectChoice) -> Result<Policy, Error> {

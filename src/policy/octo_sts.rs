@@ -20,7 +20,7 @@ use crate::policy::single;
 use crate::policy::trace::{
     decide, ConditionTrace, Decision, DecisionKind, Effect, Lint, LintCode, Severity, StatementTrace, Warning,
 };
-use crate::policy::{EvalContext, OctoStsAnchoring};
+use crate::policy::{EvalContext, OctoStsAnchoring, OctoStsOptions};
 
 /// The dialect's stable name.
 pub const DIALECT: &str = "octo-sts";
@@ -64,6 +64,8 @@ pub struct OctoStsPolicy {
     audience: Option<Field>,
     claim_patterns: Vec<(String, Pattern)>,
     lints: Vec<Lint>,
+    /// The deployment's domain and anchoring given at parse; an evaluation's [`EvalContext`] overrides them.
+    options: OctoStsOptions,
 }
 
 #[derive(Clone, Debug)]
@@ -134,6 +136,10 @@ impl OctoStsPolicy {
 
     pub fn lints(&self) -> &[Lint] {
         &self.lints
+    }
+
+    pub fn with_options(self, options: OctoStsOptions) -> OctoStsPolicy {
+        OctoStsPolicy { options, ..self }
     }
 
     pub fn evaluate(&self, claims: &Map<String, Value>, ctx: &EvalContext) -> Decision {
@@ -275,7 +281,7 @@ fn compile(doc: &Value, yaml: bool) -> Result<OctoStsPolicy, Error> {
         _ => {}
     }
 
-    let mut policy = OctoStsPolicy { issuer, subject, audience, claim_patterns, lints: Vec::new() };
+    let mut policy = OctoStsPolicy { issuer, subject, audience, claim_patterns, lints: Vec::new(), options: OctoStsOptions::default() };
     policy.lints = static_lints(&policy);
     Ok(policy)
 }
@@ -693,8 +699,8 @@ fn go_quote_list(items: &[String]) -> String {
 }
 
 fn evaluate(p: &OctoStsPolicy, claims: &Map<String, Value>, ctx: &EvalContext) -> Decision {
-    let mode = ctx.octo_sts_anchoring;
-    let domain = ctx.octo_sts_domain.as_deref().unwrap_or(DEFAULT_DOMAIN);
+    let mode = ctx.octo_sts_anchoring.or(p.options.anchoring).unwrap_or_default();
+    let domain = ctx.octo_sts_domain.as_deref().or(p.options.domain.as_deref()).unwrap_or(DEFAULT_DOMAIN);
     let mut checks: Vec<Check> = Vec::new();
 
     // The token as go-oidc reads it.

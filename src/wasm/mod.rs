@@ -251,6 +251,9 @@ pub fn compact_verify(len: usize, key_set: &WasmKeySet, options_: JsValue) -> Js
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 struct PolicyArgs {
     dialect: Option<String>,
+    /// octo-sts: the deployment's domain and anchoring, for every evaluation that does not say (e.g. `check`).
+    octo_sts_domain: Option<String>,
+    octo_sts_anchoring: Option<String>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -278,8 +281,12 @@ impl WasmPolicy {
         let run = || -> Result<Policy, Error> {
             let args: PolicyArgs = options(&options_, "policy options")?;
             let dialect = DialectChoice::from_name(args.dialect.as_deref().unwrap_or("auto"))?;
+            let octo_sts = crate::policy::OctoStsOptions {
+                domain: args.octo_sts_domain,
+                anchoring: octo_sts_anchoring(args.octo_sts_anchoring.as_deref())?,
+            };
             let text = json_text(&doc, "the policy document", ErrorCode::PolicyInvalid)?;
-            Policy::parse_str(&text, dialect)
+            Ok(Policy::parse_str(&text, dialect)?.with_octo_sts_options(octo_sts))
         };
         run().map(|inner| WasmPolicy { claims_read: inner.claims_read(), inner }).map_err(to_js_error)
     }
@@ -451,20 +458,22 @@ fn evaluate_args(claims: &JsValue, options_: &JsValue) -> Result<(serde_json::Ma
 
 /// `now` is read from the clock only for dialects that can use it (`needs_now`); AWS never does.
 fn eval_context(args: EvaluateArgs, needs_now: bool) -> Result<EvalContext, Error> {
-    let octo_sts_anchoring = match args.octo_sts_anchoring.as_deref() {
-        None | Some("legacy") => crate::policy::OctoStsAnchoring::Legacy,
-        Some("grouped") => crate::policy::OctoStsAnchoring::Grouped,
-        Some(other) => {
-            return Err(Error::invalid_argument(format!("octoStsAnchoring must be \"legacy\" or \"grouped\", got {other:?}")))
-        }
-    };
     let ctx = EvalContext {
         provider: args.issuer.map(|i| crate::policy::provider_from_issuer(&i)),
         now: args.current_date.or_else(|| needs_now.then(now_seconds)),
+        octo_sts_anchoring: octo_sts_anchoring(args.octo_sts_anchoring.as_deref())?,
         octo_sts_domain: args.octo_sts_domain,
-        octo_sts_anchoring,
     };
     Ok(ctx)
+}
+
+fn octo_sts_anchoring(name: Option<&str>) -> Result<Option<crate::policy::OctoStsAnchoring>, Error> {
+    match name {
+        None => Ok(None),
+        Some("legacy") => Ok(Some(crate::policy::OctoStsAnchoring::Legacy)),
+        Some("grouped") => Ok(Some(crate::policy::OctoStsAnchoring::Grouped)),
+        Some(other) => Err(Error::invalid_argument(format!("octoStsAnchoring must be \"legacy\" or \"grouped\", got {other:?}"))),
+    }
 }
 
 /// `check` without a policy: one result that never throws for a bad token. A JWKS that fails to parse

@@ -374,6 +374,40 @@ test('the dialect selector overrides detection', async () => {
   assert.equal(await text(page, '#dialect-detected'), 'found entra');
 });
 
+test('octo-sts options: shown for an octo-sts policy only; the domain and the anchoring reach the policy and the link', async () => {
+  const octoOptions = page.locator('[data-dialect="octo-sts"]');
+  await usePreset(page, 'github');
+  assert.deepEqual(await octoOptions.evaluateAll((els) => els.map((e) => e.hidden)), [true, true]);
+  await usePreset(page, 'octo-sts');
+  assert.deepEqual(await octoOptions.evaluateAll((els) => els.map((e) => e.hidden)), [false, false]);
+  assert.match(await text(page, '#verdict .verdict-main'), /verifies and the policy allows/);
+  // The policy names no audience: octo-sts requires its own domain, which the token's aud (octo-sts.dev) is not.
+  await setField(page, '#octo-sts-domain', 'sts.example.com');
+  assert.match(await text(page, '#verdict .verdict-main'), /policy does not allow/);
+  assert.match(await text(page, '#policy-out'), /sts\.example\.com/);
+  await setField(page, '#octo-sts-domain', 'octo-sts.dev');
+  assert.match(await text(page, '#verdict .verdict-main'), /verifies and the policy allows/);
+  // The anchoring shows in the pattern the subject is compared with.
+  await usePreset(page, 'octo-sts-fail');
+  assert.equal(await page.inputValue('#octo-sts-domain'), '', 'a preset resets the options');
+  const subjectRow = () => page.locator('#policy-out .cond-row').filter({ has: page.locator('code.op', { hasText: /^subject_pattern$/ }) }).first().innerText();
+  assert.match(await subjectRow(), /does not match "\^repo:octo-org/);
+  const n = await evaluations(page);
+  await page.selectOption('#octo-sts-anchoring', 'grouped');
+  await settled(page, n);
+  assert.match(await subjectRow(), /does not match "\^\(\?:repo:octo-org/);
+  // Both are part of the shared state.
+  await setField(page, '#octo-sts-domain', 'sts.example.com');
+  const other = await context.newPage();
+  other.on('pageerror', (e) => pageErrors.push(e.message));
+  await other.goto(page.url());
+  await other.waitForSelector('body[data-ready="true"]');
+  assert.equal(await other.inputValue('#octo-sts-anchoring'), 'grouped');
+  assert.equal(await other.inputValue('#octo-sts-domain'), 'sts.example.com');
+  assert.equal(await text(other, '#policy-out'), await text(page, '#policy-out'));
+  await other.close();
+});
+
 test('an error inside an expression points at its position', async () => {
   await usePreset(page, 'gcp');
   const doc = JSON.parse(await page.inputValue('#policy'));

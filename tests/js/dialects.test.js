@@ -467,6 +467,35 @@ describe('check(): signature, claims and each dialect in one result', () => {
     });
   }
 
+  test('octo-sts options given to Policy.parse reach check() and createVerifier; evaluate options still win', async () => {
+    const doc = `issuer: ${GH}\nsubject_pattern: repo:octo-org/a|repo:octo-org/b\n`;
+    const policy = Policy.parse(doc, { octoStsDomain: 'sts.example.com', octoStsAnchoring: 'grouped' });
+    const fork = await signer.sign({}, claims({ aud: 'sts.example.com', sub: 'repo:octo-org/a-fork-of-anything' }));
+    const exact = await signer.sign({}, claims({ aud: 'sts.example.com', sub: 'repo:octo-org/b' }));
+    const publicAud = await signer.sign({}, claims({ aud: 'octo-sts.dev', sub: 'repo:octo-org/b' }));
+    const run = (token) => check(token, { keySet, policy, currentDate: NOW });
+    assert.equal(run(exact).ok, true, JSON.stringify(run(exact).policy?.reason));
+    // Grouped anchoring: the prefix match the legacy reading would allow is refused.
+    assert.equal(run(fork).stage, 'policy');
+    assert.equal(run(fork).policy.decision, 'implicit-deny');
+    // The required audience is the given domain, not octo-sts.dev.
+    assert.match(run(publicAud).policy.reason, /sts\.example\.com/);
+    const verifier = oidc.createVerifier({ keys: keySet, policy, currentDate: NOW });
+    assert.equal(verifier.check(exact).ok, true);
+    assert.equal(verifier.check(fork).policy.decision, 'implicit-deny');
+    // Without the options: the public instance and the legacy anchoring, as before.
+    const plain = Policy.parse(doc);
+    assert.equal(check(fork, { keySet, policy: plain, currentDate: NOW }).policy.decision, 'implicit-deny', 'wrong audience');
+    assert.equal(plain.evaluate(claims({ aud: 'octo-sts.dev', sub: 'repo:octo-org/a-fork-of-anything' })).decision, 'allow');
+    // An evaluation's own options override the parsed ones.
+    const forkClaims = claims({ aud: 'octo-sts.dev', sub: 'repo:octo-org/a-fork-of-anything' });
+    assert.equal(policy.evaluate(forkClaims).decision, 'implicit-deny');
+    assert.equal(policy.evaluate(forkClaims, { octoStsDomain: 'octo-sts.dev', octoStsAnchoring: 'legacy' }).decision, 'allow');
+    assert.equal(policy.decide(forkClaims, { octoStsDomain: 'octo-sts.dev', octoStsAnchoring: 'legacy' }), 'allow');
+    expectCode(() => Policy.parse(doc, { octoStsAnchoring: 'anchored' }), 'ERR_INVALID_ARGUMENT');
+    expectCode(() => Policy.parse(doc, { octoStsDomian: 'x' }), 'ERR_INVALID_ARGUMENT');
+  });
+
   test('a policy document that does not parse throws ERR_POLICY_INVALID (API misuse, not a verdict)', async () => {
     const token = await signer.sign({}, ALLOWED.vault);
     assert.throws(() => check(token, { keySet, policy: { Statement: [], bound_claims: {} } }), (e) => e instanceof OidcTrustError && e.code === 'ERR_POLICY_INVALID');

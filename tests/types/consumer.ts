@@ -115,6 +115,9 @@ octo.evaluate(claims, { currentDate: 1700000000, octoStsDomain: 'sts.example.com
 octo.evaluate(claims, { octoStsAnchoring: 'strict' });
 // @ts-expect-error — not a dialect
 Policy.parse('{}', { dialect: 'azure' });
+Policy.parse('issuer: x\nsubject: y\n', { octoStsDomain: 'sts.example.com', octoStsAnchoring: 'grouped' });
+// @ts-expect-error — not an anchoring mode
+Policy.parse('issuer: x\nsubject: y\n', { octoStsAnchoring: 'strict' });
 const rows: ConditionTrace[] = vaultDecision.statements.flatMap((s) => s.conditions);
 const mapped: Array<unknown[] | null> = rows.map((c) => c.tokenValues);
 const expected: unknown[][] = rows.map((c) => c.policyValues);
