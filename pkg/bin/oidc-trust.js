@@ -358,17 +358,18 @@ async function runVerify(command, token, flags) {
   const options = verifyOptions(flags);
   const keys = keysFrom(flags);
   let policy;
-  const evaluateOptions = {};
-  if (flags['octo-sts-domain'] !== undefined) evaluateOptions.octoStsDomain = flags['octo-sts-domain'];
-  if (flags['octo-sts-anchoring'] !== undefined) evaluateOptions.octoStsAnchoring = flags['octo-sts-anchoring'];
   if (command === 'check') {
     if (flags.policy === undefined) throw new UsageError('check needs --policy <file>');
     const dialect = flags.dialect ?? 'auto';
     if (!['auto', 'aws', 'vault', 'octo-sts', 'entra', 'gcp'].includes(dialect)) {
       throw new UsageError(`--dialect: unknown dialect ${JSON.stringify(dialect)} (auto, aws, vault, octo-sts, entra or gcp)`);
     }
+    // The octo-sts options belong to the compiled policy, so check() evaluates with them.
+    const parseOptions = { dialect };
+    if (flags['octo-sts-domain'] !== undefined) parseOptions.octoStsDomain = flags['octo-sts-domain'];
+    if (flags['octo-sts-anchoring'] !== undefined) parseOptions.octoStsAnchoring = flags['octo-sts-anchoring'];
     try {
-      policy = Policy.parse(readInput(flags.policy, 'policy file'), { dialect });
+      policy = Policy.parse(readInput(flags.policy, 'policy file'), parseOptions);
     } catch (error) {
       // "ambiguous …; pass the dialect explicitly": say how, here.
       if (error instanceof OidcTrustError && /pass the dialect explicitly/.test(error.message)) error.message += ' with --dialect';
@@ -379,9 +380,7 @@ async function runVerify(command, token, flags) {
       if (flags[flag] !== undefined) throw new UsageError(`--${flag} belongs to the check command`);
     }
   }
-  const result = Object.keys(evaluateOptions).length
-    ? await checkWithEvaluateOptions(token, { keys, ...options }, policy, evaluateOptions)
-    : await checkAsync(token, { keys, ...options, ...(policy ? { policy } : {}) });
+  const result = await checkAsync(token, { keys, ...options, ...(policy ? { policy } : {}) });
   // A JWKS file that does not parse is an input error, not a verdict on the token.
   if (result.stage === 'keys' && ['ERR_JWKS_INVALID'].includes(result.error?.code)) {
     throw new UsageError(`the JWKS does not parse: ${result.error.message}`);
@@ -400,23 +399,6 @@ async function runVerify(command, token, flags) {
     console.log(result.ok ? green(bold(verdict)) : red(bold(verdict)));
   }
   return result.ok ? 0 : 1;
-}
-
-/**
- * `check` with options only `Policy.evaluate` takes (the octo-sts domain and anchoring): the token is checked
- * without the policy, then the policy is evaluated once on its claims, and the two are combined the way `check`
- * combines them (the policy is evaluated on the claims even when the token failed; a token that verifies but is
- * not allowed stops at stage `policy`).
- */
-async function checkWithEvaluateOptions(token, options, policy, evaluateOptions) {
-  const result = await checkAsync(token, options);
-  if (result.claims === undefined) return result;
-  result.policy = policy.evaluate(result.claims, { ...evaluateOptions, ...(options.currentDate !== undefined ? { currentDate: options.currentDate } : {}) });
-  if (result.ok && result.policy.decision !== 'allow') {
-    result.ok = false;
-    result.stage = 'policy';
-  }
-  return result;
 }
 
 async function main(argv) {
