@@ -32,3 +32,15 @@ test('index.d.ts declares every exported name', () => {
     assert.match(dts, new RegExp(`export (declare )?(function|class) ${name}\\b`), name);
   }
 });
+
+// The full entries are the default ones with the module's file names changed: everything after each file's leading
+// comment must be exactly that, so a fix in one entry cannot be forgotten in its full twin.
+test('each full-*.js is its default entry with oidc_trust → oidc_trust_full, below the leading comment', () => {
+  const body = (source) => source.replace(/^(\/\/.*\n)+/, '');
+  for (const entry of ['node.js', 'browser.js', 'deno.js', 'workerd.js']) {
+    const base = body(readFileSync(join(REPO, 'pkg', 'src', entry), 'utf8'));
+    const full = body(readFileSync(join(REPO, 'pkg', 'src', `full-${entry}`), 'utf8'));
+    assert.match(base, /oidc_trust(_bg\.wasm|\.js|_inline\.js)/, `${entry} names the default module`);
+    assert.equal(full, base.replace(/\boidc_trust(?=(_bg\.wasm|\.js|_inline\.js)\b)/g, 'oidc_trust_full'), `full-${entry}`);
+  }
+});
