@@ -240,22 +240,57 @@ const MINT_TEMPLATE = {
   runner_environment: 'github-hosted',
 };
 
-/** A starting AWS trust policy for minted claims: the provider from iss, aud and sub pinned exactly. */
-function policyFor(claims) {
-  const prefix = String(claims.iss ?? '').replace(/^https:\/\//, '');
-  const condition = { StringEquals: {} };
-  if (claims.aud !== undefined) condition.StringEquals[`${prefix}:aud`] = claims.aud;
-  if (claims.sub !== undefined) condition.StringEquals[`${prefix}:sub`] = claims.sub;
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [{
-      Sid: 'MintedTokenOnly',
-      Effect: 'Allow',
-      Principal: { Federated: `arn:aws:iam::111122223333:oidc-provider/${prefix}` },
-      Action: 'sts:AssumeRoleWithWebIdentity',
-      Condition: condition,
-    }],
-  }, null, 2);
+/**
+ * A starting policy for minted claims in the dialect the selector names (AWS for "Detect"), pinning the issuer,
+ * the audience and the subject exactly, so that the minted token is allowed and each pinned claim shows as a row.
+ */
+function policyFor(claims, dialect) {
+  const iss = String(claims.iss ?? '');
+  const auds = (Array.isArray(claims.aud) ? claims.aud : claims.aud === undefined ? [] : [claims.aud]).map(String);
+  const sub = claims.sub === undefined ? undefined : String(claims.sub);
+  const json = (doc) => JSON.stringify(doc, null, 2);
+  switch (dialect) {
+    case 'vault': {
+      // A JWT auth role as `vault read auth/jwt/role/<name>` shows it.
+      const role = { role_type: 'jwt', user_claim: 'sub', bound_audiences: auds };
+      if (sub !== undefined) role.bound_subject = sub;
+      return json({ data: role });
+    }
+    case 'octo-sts': {
+      // .github/chainguard/<name>.sts.yaml; without an audience octo-sts requires its own domain.
+      const lines = [`issuer: ${JSON.stringify(iss)}`, `subject: ${JSON.stringify(sub ?? '')}`];
+      if (auds.length) lines.push(`audience: ${JSON.stringify(auds[0])}`);
+      lines.push('permissions:', '  contents: read');
+      return `${lines.join('\n')}\n`;
+    }
+    case 'entra':
+      return json({ name: 'minted-token', issuer: iss, subject: sub ?? '', audiences: auds.slice(0, 1) });
+    case 'gcp': {
+      const provider = {
+        name: 'projects/123456789012/locations/global/workloadIdentityPools/minted/providers/minted',
+        attributeMapping: { 'google.subject': 'assertion.sub' },
+        oidc: { issuerUri: iss },
+      };
+      if (auds.length) provider.oidc.allowedAudiences = auds;
+      return json(provider);
+    }
+    default: {
+      const prefix = iss.replace(/^https:\/\//, '');
+      const condition = { StringEquals: {} };
+      if (claims.aud !== undefined) condition.StringEquals[`${prefix}:aud`] = claims.aud;
+      if (sub !== undefined) condition.StringEquals[`${prefix}:sub`] = sub;
+      return json({
+        Version: '2012-10-17',
+        Statement: [{
+          Sid: 'MintedTokenOnly',
+          Effect: 'Allow',
+          Principal: { Federated: `arn:aws:iam::111122223333:oidc-provider/${prefix}` },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: condition,
+        }],
+      });
+    }
+  }
 }
 
 async function mint() {
@@ -284,7 +319,7 @@ async function mint() {
     const token = await issuer.sign(full);
     const jwks = typeof issuer.jwks === 'function' ? issuer.jwks() : issuer.jwks;
     writeState({
-      ...readState(), token, jwks: JSON.stringify(jwks, null, 2), policy: policyFor(full), dialect: 'auto',
+      ...readState(), token, jwks: JSON.stringify(jwks, null, 2), policy: policyFor(full, el.dialect.value), dialect: el.dialect.value,
       issuer: typeof full.iss === 'string' ? full.iss : '', audience: typeof full.aud === 'string' ? full.aud : '', clock: '', tolerance: '',
     });
     el.mintStatus.textContent = `Signed with a new ${el.mintAlg.value} key.`;

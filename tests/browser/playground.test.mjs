@@ -253,6 +253,22 @@ test('mint a test token: it verifies and the generated policy allows it', async 
     assert.match(await text(page, '#header-out'), new RegExp(alg));
   }
   await shoot(page, 'minted', { scheme: 'light' });
+  // The starting policy is written in the dialect the selector names, and allows the minted token.
+  for (const dialect of ['vault', 'octo-sts', 'entra', 'gcp', 'aws']) {
+    let n = await evaluations(page);
+    await page.selectOption('#dialect', dialect);
+    await settled(page, n);
+    n = await evaluations(page);
+    await page.click('#mint-go');
+    await settled(page, n);
+    assert.equal(await page.inputValue('#dialect'), dialect);
+    assert.match(await text(page, '#policy-out .decision-meta'), new RegExp(`dialect ${dialect}`), await text(page, '#policy-out'));
+    assert.match(await text(page, '#verdict .verdict-main'), /verifies and the policy allows/, `${dialect}: ${await text(page, '#verdict')}`);
+  }
+  const n = await evaluations(page);
+  await page.selectOption('#dialect', 'auto');
+  await settled(page, n);
+  assert.match(await text(page, '#policy-out .decision-meta'), /dialect aws/);
 });
 
 // One allow and one failing preset per dialect beyond AWS: the decision, the dialect the page detected, one
