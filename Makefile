@@ -48,7 +48,7 @@ NODE_STAMP := node_modules/.package-lock.json
 # externref/anyref split and emits a module whose externref table no longer loads. It must be told which post-MVP
 # features rustc's wasm32 target emits by default.
 WASM_OPT := node_modules/.bin/wasm-opt
-WASM_OPT_FLAGS := -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+WASM_OPT_FLAGS := -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
 	--enable-mutable-globals --enable-reference-types --enable-multivalue
 
 .PHONY: build test test-rust test-deps-tree test-js test-types test-e2e e2e-deps test-browser demo bench \

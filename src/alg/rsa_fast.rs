@@ -10,6 +10,8 @@
 //!   multiply (64-bit limbs measured 32% slower there), and the spare bits let columns accumulate without carry
 //!   handling (see [`CONFIGS`]). Operand-scanning Montgomery product with lazy carries, a dedicated squaring, and no
 //!   final subtraction between chained products. bench/RESULTS-rsa.md records what each variant measured.
+//! - In the wasm build (simd128) the rows run four columns at a time on `i64x2.extmul` (module `simd`); natively
+//!   the scalar rows below run, and they are what `cargo test` checks against the rsa crate.
 //! - Each modulus maps to one of a few fixed limb counts (2048/3072/4096/6144/8192 bits) so every product runs on
 //!   fixed-size stack arrays (const generics): no allocation per product and no bounds checks in the inner loops.
 //!   Montgomery arithmetic is valid for any `R = 2^(W·L) > 4n`, so the spare limbs of odd-sized moduli cost time,
@@ -194,6 +196,9 @@ impl RsaPublic {
         if !be_bytes_to_limbs(sig, W, &mut x) {
             return false;
         }
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        let y = simd::mod_pow::<L, W>(&x, self.e, n, rr, self.n0inv);
+        #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
         let y = mod_pow::<L, W>(&x, self.e, n, rr, self.n0inv);
         limbs_to_be_bytes(&y, W, out)
     }
@@ -201,6 +206,7 @@ impl RsaPublic {
 
 /// `x^e mod n` (fully reduced) by left-to-right binary exponentiation in Montgomery form. Variable time: public
 /// data only.
+#[cfg_attr(all(target_arch = "wasm32", target_feature = "simd128"), allow(dead_code))]
 fn mod_pow<const L: usize, const W: u32>(x: &[u32; L], e: u32, n: &[u32; L], rr: &[u32; L], n0: u32) -> [u32; L] {
     // xm = x·R mod n (< 2n)
     let xm = mont_mul::<L, W>(x, rr, n, n0);
@@ -235,6 +241,7 @@ fn mod_pow<const L: usize, const W: u32>(x: &[u32; L], e: u32, n: &[u32; L], rr:
 ///
 /// Not inlined on purpose: with every product inlined into the exponentiation, V8 compiled one huge function and
 /// ran 40% slower (see bench/RESULTS-rsa.md).
+#[cfg_attr(all(target_arch = "wasm32", target_feature = "simd128"), allow(dead_code))]
 #[inline(never)]
 fn mont_mul<const L: usize, const W: u32>(a: &[u32; L], b: &[u32; L], n: &[u32; L], n0: u32) -> [u32; L] {
     let mask = mask32(W);
@@ -286,11 +293,167 @@ fn mont_sqr<const L: usize, const W: u32>(a: &[u32; L], n: &[u32; L], n0: u32) -
 
 /// row[j] += a·b[j] + m·n[j] for every j. Plain, fixed-length and branch-free: LLVM auto-vectorizes it natively
 /// (SSE2 `pmuludq`), and V8 gets one tight loop per row.
+#[cfg_attr(all(target_arch = "wasm32", target_feature = "simd128"), allow(dead_code))]
 #[inline(always)]
 fn row_madd(row: &mut [u64], a: u32, b: &[u32], m: u32, n: &[u32]) {
     let (a, m) = (u64::from(a), u64::from(m));
     for ((x, &bj), &nj) in row.iter_mut().zip(b).zip(n) {
         *x += a * u64::from(bj) + m * u64::from(nj);
+    }
+}
+
+/// The exponentiation on WebAssembly SIMD (the wasm build enables simd128, see .cargo/config.toml): the same
+/// radix, lazy column sums, bounds and left-to-right square-and-multiply as [`mod_pow`]/[`mont_mul`], but each row
+/// adds `a_i·b + m_i·n` four columns at a time with `i64x2.extmul` (two 32×32→64 products per instruction), the
+/// columns held as u64 pairs in `v128`s. A squaring is a product with b = a: all L² products rather than the
+/// scalar [`mont_sqr`]'s L²/2 + L, at about twice the throughput per product in V8 (bench/RESULTS-rsa.md).
+///
+/// Alignment: row i starts at column i. The operands are kept in four shifted copies (copy s holds limb 4g + k − s
+/// in lane k of group g, zero outside 0..L), so row i reads copy i mod 4 and writes the columns from i − (i mod 4),
+/// a multiple of four: every load and store is a whole column pair. The extra columns receive zeros.
+///
+/// Tested in the wasm build: every RSA vector of the JS suites runs through it, and tests/js/native-backend.test.js
+/// compares each Wycheproof RSA verdict with node:crypto's.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod simd {
+    use core::arch::wasm32::{i32x4_shuffle, u32x4, u32x4_splat, u64x2, u64x2_add, u64x2_extmul_high_u32x4, u64x2_extmul_low_u32x4, u64x2_extract_lane, u64x2_replace_lane, v128};
+
+    use super::{less_than, mask32, sub_in_place};
+
+    /// Groups of four limbs per shifted copy of an L-limb operand (the shift can push three limbs past L).
+    const fn groups(l: usize) -> usize {
+        l / 4 + 1
+    }
+
+    /// The four shifted copies of `x` (a multiple of four limbs), copy s at `out[s·G .. (s+1)·G]`: copy 0 is `x`
+    /// in groups of four plus a zero group, and copy s takes the top s lanes of the previous group of copy 0 and
+    /// the bottom 4 − s of its own (one shuffle per group).
+    fn shifted(x: &[u32], out: &mut [v128]) {
+        let g = groups(x.len());
+        let zero = u32x4_splat(0);
+        let (copy0, rest) = out.split_at_mut(g.min(out.len()));
+        for (v, q) in copy0.iter_mut().zip(x.chunks_exact(4).map(Some).chain(core::iter::once(None))) {
+            *v = match q {
+                Some(&[a, b, c, d]) => u32x4(a, b, c, d),
+                _ => zero,
+            };
+        }
+        for (s, copy) in rest.chunks_exact_mut(g).take(3).enumerate() {
+            let mut prev = zero;
+            for (v, &cur) in copy.iter_mut().zip(copy0.iter()) {
+                *v = match s {
+                    0 => i32x4_shuffle::<3, 4, 5, 6>(prev, cur),
+                    1 => i32x4_shuffle::<2, 3, 4, 5>(prev, cur),
+                    _ => i32x4_shuffle::<1, 2, 3, 4>(prev, cur),
+                };
+                prev = cur;
+            }
+        }
+    }
+
+    fn column(t: &[v128], c: usize) -> u64 {
+        match t.get(c / 2) {
+            Some(&v) if c % 2 == 0 => u64x2_extract_lane::<0>(v),
+            Some(&v) => u64x2_extract_lane::<1>(v),
+            None => 0,
+        }
+    }
+
+    fn add_to_column(t: &mut [v128], c: usize, add: u64) {
+        if let Some(v) = t.get_mut(c / 2) {
+            *v = if c % 2 == 0 {
+                u64x2_replace_lane::<0>(*v, u64x2_extract_lane::<0>(*v) + add)
+            } else {
+                u64x2_replace_lane::<1>(*v, u64x2_extract_lane::<1>(*v) + add)
+            };
+        }
+    }
+
+    /// `a·b·R^-1 mod n` (< 2n for a, b < 2n), b and n given as shifted copies (`bs`, `ns`), `b0` = b's limb 0.
+    /// `t`: scratch of at least L + 2G column pairs.
+    #[inline(never)]
+    fn mont_mul<const L: usize, const W: u32>(a: &[u32; L], bs: &[v128], b0: u32, ns: &[v128], n0: u32, t: &mut [v128]) -> [u32; L] {
+        let mask = mask32(W);
+        let g = groups(L);
+        for v in t.iter_mut() {
+            *v = u64x2(0, 0);
+        }
+        for (i, &ai) in a.iter().enumerate() {
+            let m = ((column(t, i) + u64::from(ai) * u64::from(b0)) as u32).wrapping_mul(n0) & mask;
+            let s = i % 4;
+            let (Some(brow), Some(nrow), Some(trow)) = (bs.get(s * g..(s + 1) * g), ns.get(s * g..(s + 1) * g), t.get_mut((i - s) / 2..(i - s) / 2 + 2 * g))
+            else {
+                break;
+            };
+            let (av, mv) = (u32x4_splat(ai), u32x4_splat(m));
+            // Two groups (eight columns) per step. `black_box` makes the splats opaque to LLVM once per step:
+            // otherwise it sees loop-invariant 32-bit values, hoists their widening out of the loop and multiplies
+            // with i64x2.mul, which V8 emulates on x64 with three multiplies and shifts; as it is, each pair of
+            // products is one i64x2.extmul.
+            let mut pairs = trow.chunks_exact_mut(4);
+            let mut b = brow.chunks_exact(2);
+            let mut nn = nrow.chunks_exact(2);
+            for ((quad, bq), nq) in pairs.by_ref().zip(b.by_ref()).zip(nn.by_ref()) {
+                let (av, mv) = core::hint::black_box((av, mv));
+                if let ([p0, p1, p2, p3], [b0, b1], [n0, n1]) = (quad, bq, nq) {
+                    madd_group(p0, p1, av, *b0, mv, *n0);
+                    madd_group(p2, p3, av, *b1, mv, *n1);
+                }
+            }
+            if let ([p0, p1, ..], [b0], [n0]) = (pairs.into_remainder(), b.remainder(), nn.remainder()) {
+                let (av, mv) = core::hint::black_box((av, mv));
+                madd_group(p0, p1, av, *b0, mv, *n0);
+            }
+            // Column i is now divisible by 2^W: move its high bits up.
+            let carry = column(t, i) >> W;
+            add_to_column(t, i + 1, carry);
+        }
+        let mut out = [0u32; L];
+        let mut c = 0u64;
+        for (k, o) in out.iter_mut().enumerate() {
+            c += column(t, L + k);
+            *o = c as u32 & mask;
+            c >>= W;
+        }
+        out
+    }
+
+    /// Columns 4k..4k+3 (two pairs) += a·(four limbs of b) + m·(four limbs of n).
+    #[inline(always)]
+    fn madd_group(lo: &mut v128, hi: &mut v128, av: v128, bg: v128, mv: v128, ng: v128) {
+        *lo = u64x2_add(*lo, u64x2_add(u64x2_extmul_low_u32x4(av, bg), u64x2_extmul_low_u32x4(mv, ng)));
+        *hi = u64x2_add(*hi, u64x2_add(u64x2_extmul_high_u32x4(av, bg), u64x2_extmul_high_u32x4(mv, ng)));
+    }
+
+    /// [`super::mod_pow`] on the SIMD rows.
+    pub(super) fn mod_pow<const L: usize, const W: u32>(x: &[u32; L], e: u32, n: &[u32; L], rr: &[u32; L], n0: u32) -> [u32; L] {
+        let g = groups(L);
+        let zero = u64x2(0, 0);
+        let mut ns = vec![zero; 4 * g];
+        shifted(n, &mut ns);
+        let mut bs = vec![zero; 4 * g];
+        let mut t = vec![zero; L + 2 * g + 2];
+        shifted(rr, &mut bs);
+        let xm = mont_mul::<L, W>(x, &bs, rr[0], &ns, n0, &mut t);
+        let mut xms = vec![zero; 4 * g];
+        shifted(&xm, &mut xms);
+        let mut acc = xm;
+        let top = 31 - e.leading_zeros();
+        for i in (0..top).rev() {
+            shifted(&acc, &mut bs);
+            acc = mont_mul::<L, W>(&acc, &bs, acc[0], &ns, n0, &mut t);
+            if (e >> i) & 1 == 1 {
+                acc = mont_mul::<L, W>(&acc, &xms, xm[0], &ns, n0, &mut t);
+            }
+        }
+        let mut one = [0u32; L];
+        one[0] = 1;
+        shifted(&one, &mut bs);
+        let mut y = mont_mul::<L, W>(&acc, &bs, 1, &ns, n0, &mut t);
+        if !less_than(&y, n) {
+            sub_in_place(&mut y, n, W);
+        }
+        y
     }
 }
 
