@@ -196,33 +196,43 @@ impl RsaPublic {
         if !be_bytes_to_limbs(sig, W, &mut x) {
             return false;
         }
+        let n0 = self.n0inv;
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        let y = simd::mod_pow::<L, W>(&x, self.e, n, rr, self.n0inv);
+        let y = mod_pow::<L, W>(&x, self.e, n, rr, simd::Products::<L, W>::new(n, n0).product());
         #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-        let y = mod_pow::<L, W>(&x, self.e, n, rr, self.n0inv);
+        let y = mod_pow::<L, W>(&x, self.e, n, rr, |a, b| match b {
+            Some(b) => mont_mul::<L, W>(a, b, n, n0),
+            None => mont_sqr::<L, W>(a, n, n0),
+        });
         limbs_to_be_bytes(&y, W, out)
     }
 }
 
 /// `x^e mod n` (fully reduced) by left-to-right binary exponentiation in Montgomery form. Variable time: public
-/// data only.
-#[cfg_attr(all(target_arch = "wasm32", target_feature = "simd128"), allow(dead_code))]
-fn mod_pow<const L: usize, const W: u32>(x: &[u32; L], e: u32, n: &[u32; L], rr: &[u32; L], n0: u32) -> [u32; L] {
+/// data only. `product(a, Some(b))` is the Montgomery product a·b·R^-1 and `product(a, None)` the square (the
+/// scalar rows natively, [`simd::Products`] in the wasm build); inputs below 2n give results below 2n.
+fn mod_pow<const L: usize, const W: u32>(
+    x: &[u32; L],
+    e: u32,
+    n: &[u32; L],
+    rr: &[u32; L],
+    mut product: impl FnMut(&[u32; L], Option<&[u32; L]>) -> [u32; L],
+) -> [u32; L] {
     // xm = x·R mod n (< 2n)
-    let xm = mont_mul::<L, W>(x, rr, n, n0);
+    let xm = product(x, Some(rr));
     let mut acc = xm;
     // e >= 3, so it has a top bit; start below it (acc already holds x^1).
     let top = 31 - e.leading_zeros();
     for i in (0..top).rev() {
-        acc = mont_sqr::<L, W>(&acc, n, n0);
+        acc = product(&acc, None);
         if (e >> i) & 1 == 1 {
-            acc = mont_mul::<L, W>(&acc, &xm, n, n0);
+            acc = product(&acc, Some(&xm));
         }
     }
     // Leave Montgomery form: acc·1·R^-1, which is ≤ n; one conditional subtraction reduces it fully.
     let mut one = [0u32; L];
     one[0] = 1;
-    let mut y = mont_mul::<L, W>(&acc, &one, n, n0);
+    let mut y = product(&acc, Some(&one));
     if !less_than(&y, n) {
         sub_in_place(&mut y, n, W);
     }
@@ -302,8 +312,8 @@ fn row_madd(row: &mut [u64], a: u32, b: &[u32], m: u32, n: &[u32]) {
     }
 }
 
-/// The exponentiation on WebAssembly SIMD (the wasm build enables simd128, see .cargo/config.toml): the same
-/// radix, lazy column sums, bounds and left-to-right square-and-multiply as [`mod_pow`]/[`mont_mul`], but each row
+/// The Montgomery products on WebAssembly SIMD (the wasm build enables simd128, see .cargo/config.toml), driven by
+/// the same [`mod_pow`]: the same radix, lazy column sums and bounds as [`mont_mul`], but each row
 /// adds `a_i·b + m_i·n` four columns at a time with `i64x2.extmul` (two 32×32→64 products per instruction), the
 /// columns held as u64 pairs in `v128`s. A squaring is a product with b = a: all L² products rather than the
 /// scalar [`mont_sqr`]'s L²/2 + L, at about twice the throughput per product in V8 (bench/RESULTS-rsa.md).
@@ -318,7 +328,7 @@ fn row_madd(row: &mut [u64], a: u32, b: &[u32], m: u32, n: &[u32]) {
 mod simd {
     use core::arch::wasm32::{i32x4_shuffle, u32x4, u32x4_splat, u64x2, u64x2_add, u64x2_extmul_high_u32x4, u64x2_extmul_low_u32x4, u64x2_extract_lane, u64x2_replace_lane, v128};
 
-    use super::{less_than, mask32, sub_in_place};
+    use super::mask32;
 
     /// Groups of four limbs per shifted copy of an L-limb operand (the shift can push three limbs past L).
     const fn groups(l: usize) -> usize {
@@ -425,35 +435,33 @@ mod simd {
         *hi = u64x2_add(*hi, u64x2_add(u64x2_extmul_high_u32x4(av, bg), u64x2_extmul_high_u32x4(mv, ng)));
     }
 
-    /// [`super::mod_pow`] on the SIMD rows.
-    pub(super) fn mod_pow<const L: usize, const W: u32>(x: &[u32; L], e: u32, n: &[u32; L], rr: &[u32; L], n0: u32) -> [u32; L] {
-        let g = groups(L);
-        let zero = u64x2(0, 0);
-        let mut ns = vec![zero; 4 * g];
-        shifted(n, &mut ns);
-        let mut bs = vec![zero; 4 * g];
-        let mut t = vec![zero; L + 2 * g + 2];
-        shifted(rr, &mut bs);
-        let xm = mont_mul::<L, W>(x, &bs, rr[0], &ns, n0, &mut t);
-        let mut xms = vec![zero; 4 * g];
-        shifted(&xm, &mut xms);
-        let mut acc = xm;
-        let top = 31 - e.leading_zeros();
-        for i in (0..top).rev() {
-            shifted(&acc, &mut bs);
-            acc = mont_mul::<L, W>(&acc, &bs, acc[0], &ns, n0, &mut t);
-            if (e >> i) & 1 == 1 {
-                acc = mont_mul::<L, W>(&acc, &xms, xm[0], &ns, n0, &mut t);
+    /// The products [`super::mod_pow`] asks for, on the SIMD rows: the shifted copies of n and the scratch
+    /// columns are made once per exponentiation, the multiplier's copies once per product.
+    pub(super) struct Products<'n, const L: usize, const W: u32> {
+        n0: u32,
+        ns: Vec<v128>,
+        bs: Vec<v128>,
+        t: Vec<v128>,
+        _n: core::marker::PhantomData<&'n [u32; L]>,
+    }
+
+    impl<'n, const L: usize, const W: u32> Products<'n, L, W> {
+        pub(super) fn new(n: &'n [u32; L], n0: u32) -> Self {
+            let g = groups(L);
+            let zero = u64x2(0, 0);
+            let mut ns = vec![zero; 4 * g];
+            shifted(n, &mut ns);
+            Products { n0, ns, bs: vec![zero; 4 * g], t: vec![zero; L + 2 * g + 2], _n: core::marker::PhantomData }
+        }
+
+        /// `(a, Some(b))` → a·b·R^-1, `(a, None)` → a·a·R^-1 (a squaring is a full product here).
+        pub(super) fn product(mut self) -> impl FnMut(&[u32; L], Option<&[u32; L]>) -> [u32; L] + 'n {
+            move |a, b| {
+                let b = b.unwrap_or(a);
+                shifted(b, &mut self.bs);
+                mont_mul::<L, W>(a, &self.bs, b[0], &self.ns, self.n0, &mut self.t)
             }
         }
-        let mut one = [0u32; L];
-        one[0] = 1;
-        shifted(&one, &mut bs);
-        let mut y = mont_mul::<L, W>(&acc, &bs, 1, &ns, n0, &mut t);
-        if !less_than(&y, n) {
-            sub_in_place(&mut y, n, W);
-        }
-        y
     }
 }
 
