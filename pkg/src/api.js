@@ -317,43 +317,31 @@ export function createApi(wasm, runtime = {}) {
      * @param {{ issuer?: string }} [options]
      */
     decide(claims, options) {
-      // The common call (no options, a policy that names its claims, claims as parsed from a token) first.
-      const plain = this.#decidePlain;
-      if (plain !== undefined && options === undefined && claims !== null && typeof claims === 'object' && !Array.isArray(claims)) {
-        let text;
-        try {
-          text = encodeClaims(claims, this.#claimsRead);
-        } catch {
-          throw invalidArgument('the claims cannot be serialized as JSON (cyclic or too deep)');
-        }
-        if (text !== undefined) {
-          try {
-            return DECISIONS[withInput(text, plain)];
-          } catch (thrown) {
-            throw toOidcTrustError(thrown);
-          }
-        }
-      }
       if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) {
         throw invalidArgument('Policy.decide needs the claims object of a token', { path: 'claims' });
       }
-      const opts = plainOptions(options, 'Policy.decide');
-      const inner = innerPolicies.get(this);
-      // Only the claims this policy can read cross into wasm (the core names them once; null: all of them).
-      if (this.#claimsRead === undefined) this.#claimsRead = call(() => inner.claimsRead()) ?? null;
+      // Without options only integers cross the boundary, through a function made once per policy; the common
+      // call (no options, after the first) needs neither the options check nor the inner policy.
+      let plain = options === undefined ? this.#decidePlain : undefined;
+      let opts;
+      let inner;
+      if (plain === undefined) {
+        opts = plainOptions(options, 'Policy.decide');
+        inner = innerPolicies.get(this);
+        // Only the claims this policy can read cross into wasm (the core names them once; null: all of them).
+        if (this.#claimsRead === undefined) this.#claimsRead = call(() => inner.claimsRead()) ?? null;
+        if (opts === undefined && this.#claimsRead !== null) plain = this.#decidePlain = (len) => inner.decideInputPlain(len);
+      }
       let text;
       try {
         text = this.#claimsRead === null ? undefined : encodeClaims(claims, this.#claimsRead);
       } catch {
         throw invalidArgument('the claims cannot be serialized as JSON (cyclic or too deep)');
       }
-      if (text === undefined) return call(() => inner.decide(claims, opts));
-      if (opts !== undefined) return DECISIONS[call(() => withInput(text, (len) => inner.decideInput(len, opts)))];
-      // Without options only integers cross the boundary, through a function made once per policy (the fast
-      // path above from then on).
-      this.#decidePlain ??= (len) => inner.decideInputPlain(len);
+      if (text === undefined) return call(() => (inner ?? innerPolicies.get(this)).decide(claims, opts));
+      if (plain === undefined) return DECISIONS[call(() => withInput(text, (len) => inner.decideInput(len, opts)))];
       try {
-        return DECISIONS[withInput(text, this.#decidePlain)];
+        return DECISIONS[withInput(text, plain)];
       } catch (thrown) {
         throw toOidcTrustError(thrown);
       }
