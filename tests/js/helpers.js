@@ -35,7 +35,7 @@ export const ASYMMETRIC_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS
 export const SYMMETRIC_ALGS = ['HS256', 'HS384', 'HS512'];
 export const ALL_ALGS = [...ASYMMETRIC_ALGS, ...SYMMETRIC_ALGS];
 
-const HASH = { 256: 'sha256', 384: 'sha384', 512: 'sha512' };
+export const HASH = { 256: 'sha256', 384: 'sha384', 512: 'sha512' };
 
 /**
  * A signer for `alg`: `{ alg, kid, publicJwk, sign(header, claims) }`. Tokens are minted by jose; ES256K, which

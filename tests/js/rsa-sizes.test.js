@@ -8,10 +8,9 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { NOW, REPO, b64u, oidc, readJson } from './helpers.js';
+import { HASH, NOW, REPO, b64u, oidc, readJson } from './helpers.js';
 
 const { KeySet, verify } = oidc;
-const HASH = { 256: 'sha256', 384: 'sha384', 512: 'sha512' };
 
 function sign(privateKey, kid, alg, claims) {
   const input = `${b64u.json({ alg, kid })}.${b64u.json(claims)}`;
